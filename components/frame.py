@@ -1,0 +1,120 @@
+"""The shared frame that every page runs first: page config, navigation, filters, notices.
+
+The app uses Streamlit's classic ``pages/`` mode without ``st.navigation`` (see the ``pages/``
+trap in the project notes: with ``st.navigation`` a deep link as the first request to a new
+server ran the page without the frame). The sidebar's own page list is switched off in
+``.streamlit/config.toml``; translated links are drawn here with ``st.page_link``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from metrics.load import Dataset
+from metrics.paths import REPO_ROOT
+from metrics.query import LATEST, available_points, point_to_end
+from metrics.validate import DataError
+
+from components import keys
+from components.data import get_dataset, get_observations
+from components.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
+from components.labels import industry_label, point_label
+from components.state import (current_params, pop_notices, render_url_segmented,
+                              render_url_selectbox, url_value)
+
+# (script path from the repo root, label key, icon). Only pages that exist are listed; a test
+# checks this list against the files in pages/.
+PAGES = (
+    ("dashboard.py", "nav_overview", ":material/dashboard:"),
+    ("pages/9_data.py", "nav_data", ":material/table:"),
+)
+DEFAULT_INDUSTRY = "ALL"
+# The filter's order: the total, manufacturing, the two groups, then the divisions.
+INDUSTRY_ORDER = ("total", "section", "group", "division")
+
+
+@dataclass(frozen=True)
+class View:
+    """What every page needs after the frame: data, language and the shared filters."""
+
+    ds: Dataset
+    obs: pd.DataFrame
+    lang: str
+    industry: str
+    point: str
+
+    @property
+    def up_to(self) -> int | None:
+        """The period filter as a comparable month end (None for 'latest')."""
+        return point_to_end(self.point)
+
+
+def industry_options(ds: Dataset) -> list[str]:
+    """Industry codes in filter order."""
+    ind = ds["industries"]
+    rank = {lvl: i for i, lvl in enumerate(INDUSTRY_ORDER)}
+    ordered = ind.assign(r=ind["level"].map(rank)).sort_values(["r", "industry_code"])
+    return list(ordered["industry_code"])
+
+
+def _render_data_error(exc: DataError, lang: str) -> None:
+    st.title(t("app_title", lang))
+    st.error(f"{t('data_error', lang)}\n\n{exc}")
+    st.write(t("data_error_fix", lang))
+    st.code("python -m metrics.build", language="bash")
+
+
+def render_frame(page_key: str) -> View:
+    """Run the frame for the page whose navigation label is ``page_key``; returns the view.
+
+    Stops the script with a clear message (never a traceback) when the data cannot be loaded.
+    """
+    lang = url_value(keys.LANG, LANGS, DEFAULT_LANG)
+    st.set_page_config(page_title=f"{t(page_key, lang)} · {t('app_title', lang)}",
+                       page_icon=":material/factory:", layout="wide",
+                       initial_sidebar_state="expanded")
+    try:
+        ds, obs = get_dataset(), get_observations()
+    except DataError as exc:
+        _render_data_error(exc, lang)
+        st.stop()
+
+    sidebar = st.sidebar
+    lang = render_url_segmented(sidebar, t("language", lang), keys.LANG, LANGS, DEFAULT_LANG,
+                                LANG_NAMES.get)
+    sidebar.subheader(t("app_title", lang))
+    _render_nav(lang)
+    sidebar.subheader(t("sidebar_filters", lang))
+    industry = render_url_selectbox(
+        sidebar, t("industry", lang), keys.INDUSTRY, industry_options(ds), DEFAULT_INDUSTRY,
+        lambda code: industry_label(ds, code, lang), t("industry_help", lang))
+    points = [LATEST] + available_points(obs)
+    point = render_url_selectbox(sidebar, t("period", lang), keys.PERIOD, points, LATEST,
+                                 lambda p: point_label(p, lang), t("period_help", lang))
+    for key, bad, default in pop_notices():
+        shown = {keys.INDUSTRY: lambda c: industry_label(ds, c, lang),
+                 keys.PERIOD: lambda p: point_label(p, lang),
+                 keys.LANG: LANG_NAMES.get}[key](default)
+        st.warning(t("bad_param", lang, param=t(f"param_{key}", lang), value=bad, default=shown),
+                   icon=":material/link_off:")
+    return View(ds, obs, lang, industry, point)
+
+
+def _render_nav(lang: str) -> None:
+    params = current_params(keys.SHARED)
+    for script, label_key, icon in PAGES:
+        if (REPO_ROOT / script).exists():
+            st.sidebar.page_link(script, label=t(label_key, lang), icon=icon, query_params=params)
+
+
+def render_footer(view: View) -> None:
+    """The footer: data version, build time, counts, and the link to every source."""
+    ds, lang = view.ds, view.lang
+    st.divider()
+    st.caption(t("footer", lang, version=ds.version, built=ds.built_at[:10],
+                 n_obs=len(ds["observations"]), n_sources=len(ds["sources"])))
+    st.caption(t("footer_licence", lang))
+    st.page_link("pages/9_data.py", label=t("footer_all_sources", lang),
+                 icon=":material/source:", query_params=current_params(keys.SHARED))

@@ -1,0 +1,79 @@
+"""KPI tiles: value, unit, period, benchmarks in 百分点, and the source one click away."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from metrics.overview import Tile
+
+from components.i18n import t
+from components.labels import format_value, period_label, region_label, unit_label
+from components.provenance import render_source_popover
+
+TILES_PER_ROW = 3
+
+
+def make_gap_line(view, tile: Tile, index: int) -> str:
+    """'比山东8.5%高1.1个百分点' / 'vs Shandong 8.5%: +1.1 pp', or why there is no gap."""
+    lang, ds = view.lang, view.ds
+    bench, gap = tile.benchmarks[index], tile.gaps[index]
+    region = region_label(ds, ("370000", "000000")[index], lang)
+    if bench is None:
+        return t("no_benchmark", lang, region=region)
+    ind = ds.indicator(bench.indicator_id)
+    value = format_value(bench.value, bench.qualifier, ind, lang)
+    if gap is None:
+        return t("no_gap_bound", lang, region=region, value=value)
+    if lang == "zh":
+        sign = "高" if gap.value_pp > 0 else "低" if gap.value_pp < 0 else "持平"
+        gap_txt = gap.signed().lstrip("+-") if gap.value_pp else ""
+        if not gap.value_pp:
+            return f"比{region}{value}持平"
+        return t("gap_vs", lang, region=region, value=value, sign=sign, gap=gap_txt)
+    return t("gap_vs", lang, region=region, value=value, sign="", gap=gap.signed())
+
+
+def render_tile(view, tile: Tile) -> None:
+    """One bordered tile."""
+    lang, ds = view.lang, view.ds
+    fig = tile.figure
+    ind = ds.indicator(fig.indicator_id)
+    label = ind[f"name_{lang}"]
+    if fig.industry_code != "ALL":
+        label = f"{ds.name('industries', fig.industry_code, lang)} · {label}"
+    unit = unit_label(ind, lang)
+    if unit != "%":
+        label += f"（{unit}）" if lang == "zh" else f" ({unit})"
+    first_gap = next((g for g in tile.gaps if g is not None), None)
+    delta = None
+    if first_gap is not None:
+        region = region_label(ds, first_gap.benchmark.region_code, lang)
+        delta = (f"{first_gap.signed()} 百分点（比{region}）" if lang == "zh"
+                 else f"{first_gap.signed()} pp vs {region}")
+    with st.container(border=True):
+        st.metric(label, format_value(fig.value, fig.qualifier, ind, lang, with_unit=unit == "%"),
+                  delta=delta, delta_color="inverse" if lang == "zh" else "normal")
+        status = "" if fig.status == "published" else f" · {t('status_' + fig.status, lang)}"
+        st.caption(f"{period_label(fig.period, ind, lang)}{status}")
+        for i in range(len(tile.benchmarks)):
+            st.caption(make_gap_line(view, tile, i))
+        render_source_popover(ds, [fig, *tile.benchmarks], lang,
+                              [g.derivation for g in tile.gaps if g is not None])
+
+
+def render_tile_row(view, tiles: Sequence[Tile]) -> None:
+    """Tiles in rows of three."""
+    for start in range(0, len(tiles), TILES_PER_ROW):
+        cols = st.columns(TILES_PER_ROW)
+        for col, tile in zip(cols, tiles[start:start + TILES_PER_ROW]):
+            with col:
+                render_tile(view, tile)
+
+
+def tile_source_ids(tiles: Sequence[Tile]) -> list[str]:
+    """Every source behind a row of tiles, benchmarks included, first-seen order."""
+    ids: list[str] = []
+    for tile in tiles:
+        ids += [f.source_id for f in (tile.figure, *tile.benchmarks) if f is not None]
+    return list(dict.fromkeys(ids))

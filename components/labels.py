@@ -1,0 +1,62 @@
+"""Pure text formatting of values, periods, regions and industries for display and export."""
+from __future__ import annotations
+
+from metrics.derive import format_number
+from metrics.load import Dataset
+from metrics.periods import label_period
+from metrics.query import LATEST
+
+from components.i18n import MONTHS_EN, t
+
+# Short names used in tiles, legends and sentences; districts use the regions table.
+SHORT_REGION = {"000000": {"zh": "全国", "en": "China"},
+                "370000": {"zh": "山东", "en": "Shandong"},
+                "370200": {"zh": "青岛", "en": "Qingdao"}}
+
+
+def region_label(ds: Dataset, code: str, lang: str) -> str:
+    """'青岛' / 'Qingdao' for the three benchmark regions, the table name otherwise."""
+    return SHORT_REGION.get(code, {}).get(lang) or ds.name("regions", code, lang)
+
+
+def industry_label(ds: Dataset, code: str, lang: str) -> str:
+    """An industry as shown in filters: divisions with their code, groups by name."""
+    name = ds.name("industries", code, lang)
+    return f"{code[1:]} {name}" if code.startswith("C") and len(code) == 3 else name
+
+
+def unit_label(indicator: dict, lang: str) -> str:
+    """The indicator's unit in ``lang``."""
+    return indicator[f"unit_{lang}"]
+
+
+def format_value(value: float, qualifier: str, indicator: dict, lang: str,
+                 with_unit: bool = True) -> str:
+    """'9.6%', '4,800多家' / '4,800+ enterprises', '约13,000亿元': value, bound and unit."""
+    number = format_number(value)
+    if qualifier:
+        key = {">": "qual_gt", ">=": "qual_ge", "~": "qual_approx"}[qualifier]
+        number = t(key, lang, v=number)
+    if not with_unit:
+        return number
+    unit = unit_label(indicator, lang)
+    if unit == "%":
+        return f"{number}%"
+    if lang == "zh":
+        return f"{number}{unit}"
+    return f"{number} {unit}"
+
+
+def period_label(code: str, indicator: dict, lang: str) -> str:
+    """The period of a figure as an official writes it (see metrics.periods)."""
+    return label_period(code, indicator["period_basis"], lang)
+
+
+def point_label(point: str, lang: str) -> str:
+    """A period-filter option: 'latest', a full year, or a month end."""
+    if point == LATEST:
+        return t("latest", lang)
+    if "-" not in point:
+        return t("period_year", lang, year=point)
+    year, month = point.split("-")
+    return t("period_month", lang, year=year, month=int(month), month_en=MONTHS_EN[int(month) - 1])

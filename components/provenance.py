@@ -1,0 +1,91 @@
+"""The one source caption used under every KPI row, chart and table, and the source details.
+
+Data text is escaped before it reaches Markdown: a quote can never become a link, an image (an
+outside request) or a Streamlit colour directive.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import quote as url_quote
+
+import streamlit as st
+
+from metrics.load import Dataset
+from metrics.query import Figure
+
+from components.i18n import t
+from components.labels import format_value, period_label, region_label
+
+# Beyond this many sources a caption points to the table's source columns instead.
+MAX_LISTED_SOURCES = 8
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: object) -> str:
+    """``text`` with every Markdown (and Streamlit directive) character backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def _safe_url(url: str) -> str:
+    return url_quote(url, safe=":/?&=%#~+,;@!$'*")
+
+
+def make_source_line(ds: Dataset, source_ids: Iterable[str], lang: str) -> str:
+    """'数据来源：青岛日报/观海新闻《…》(2024-07)；…' as escaped Markdown, repost marked."""
+    parts = []
+    for sid in dict.fromkeys(source_ids):
+        src = ds.source(sid)
+        title = f"《{src['title']}》" if lang == "zh" else f"“{src['title']}”"
+        text = f"{md_escape(src['publisher'])} {md_escape(title)} ({md_escape(src['date_published'])})"
+        if src["tier"] == "C":
+            text += f" **[{t('repost', lang)}]**"
+        parts.append(text)
+    return t("source_prefix", lang) + ("；" if lang == "zh" else "; ").join(parts)
+
+
+def render_source_caption(ds: Dataset, source_ids: Iterable[str], lang: str,
+                          extra: str | None = None) -> None:
+    """The 'Data source' line under a tile row, chart or table (``extra``: e.g. a gap note)."""
+    ids = list(dict.fromkeys(source_ids))
+    if not ids:
+        return
+    line = (make_source_line(ds, ids, lang) if len(ids) <= MAX_LISTED_SOURCES
+            else t("source_prefix", lang) + t("sources_in_table", lang, n=len(ids)))
+    st.caption(line + (f"  \n{md_escape(extra)}" if extra else ""))
+
+
+def make_figure_details(ds: Dataset, fig: Figure, lang: str) -> str:
+    """Markdown for one figure: value, period, publisher, title, date, link, quote, derivation."""
+    ind = ds.indicator(fig.indicator_id)
+    src = ds.source(fig.source_id)
+    head = (f"**{md_escape(region_label(ds, fig.region_code, lang))} · "
+            f"{md_escape(ind['name_' + lang])} · {md_escape(period_label(fig.period, ind, lang))}: "
+            f"{md_escape(format_value(fig.value, fig.qualifier, ind, lang))}**")
+    if fig.status != "published":
+        head += f" ({t('status_' + fig.status, lang)})"
+    link = (f"[{md_escape(src['url'])}]({_safe_url(src['url'])})" if src["url"]
+            else t("no_link", lang))
+    lines = [head,
+             f"- {t('publisher', lang)}: {md_escape(src['publisher'])}"
+             + (f" **[{t('repost', lang)}]** ({t('tier_C_note', lang)})" if src["tier"] == "C" else ""),
+             f"- {t('title', lang)}: {md_escape(src['title'])}",
+             f"- {t('date', lang)}: {md_escape(src['date_published'])}",
+             f"- {t('link', lang)}: {link}",
+             f"- {t('quote', lang)}: “{md_escape(fig.quote)}”"]
+    if fig.derivation:
+        lines.append(f"- {t('derivation', lang)}: {md_escape(fig.derivation)}")
+    if fig.note:
+        lines.append(f"- {t('note', lang)}: {md_escape(fig.note)}")
+    return "\n".join(lines)
+
+
+def render_source_popover(ds: Dataset, figures: Iterable[Figure | None], lang: str,
+                          derivations: Iterable[str] = ()) -> None:
+    """A '来源' button opening every figure's details (and derived gaps' arithmetic)."""
+    figs = [f for f in figures if f is not None]
+    with st.popover(t("source_details", lang), icon=":material/info:"):
+        for fig in figs:
+            st.markdown(make_figure_details(ds, fig, lang))
+        for d in derivations:
+            st.markdown(f"- {t('derivation', lang)}: {md_escape(d)}")

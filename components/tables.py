@@ -1,0 +1,42 @@
+"""Pure builders of the tables shown under charts and tiles and exported as CSV.
+
+Columns are named in the interface language; values stay numbers (a bound such as "4,800 or
+more" keeps 4800 in the value column and '>' in the qualifier column).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from metrics.derive import Gap
+from metrics.load import Dataset
+from metrics.query import Figure
+
+from components.i18n import t
+from components.labels import industry_label, period_label, region_label, unit_label
+
+FIGURE_COLUMNS = ("col_indicator", "col_region", "col_industry", "col_period", "col_value",
+                  "col_qualifier", "col_unit", "col_status", "col_gap", "col_derivation",
+                  "col_publisher", "col_source_title", "col_source_date", "col_url", "col_tier",
+                  "col_quote")
+
+
+def make_figure_table(ds: Dataset, rows: Iterable[tuple[Figure, Gap | None]],
+                      lang: str) -> pd.DataFrame:
+    """One row per figure with its gap to Qingdao (for benchmarks) and its full source."""
+    records = []
+    for fig, gap in rows:
+        ind = ds.indicator(fig.indicator_id)
+        src = ds.source(fig.source_id)
+        derivation = gap.derivation if gap else (fig.derivation or "")
+        records.append([
+            ind[f"name_{lang}"], region_label(ds, fig.region_code, lang),
+            industry_label(ds, fig.industry_code, lang), period_label(fig.period, ind, lang),
+            fig.value, fig.qualifier, unit_label(ind, lang), t(f"status_{fig.status}", lang),
+            gap.value_pp if gap else None, derivation, src["publisher"], src["title"],
+            src["date_published"], src["url"] or "", src["tier"], fig.quote])
+    df = pd.DataFrame(records, columns=[t(c, lang) for c in FIGURE_COLUMNS])
+    df[t("col_value", lang)] = df[t("col_value", lang)].astype("float64")
+    df[t("col_gap", lang)] = df[t("col_gap", lang)].astype("float64")
+    return df

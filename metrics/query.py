@@ -1,0 +1,96 @@
+"""Queries over the observations: by indicator, region, industry, and "as of" a point in time.
+
+The dashboard's period filter is a point in time (a month end): a view "as of May 2024" shows,
+for each indicator, the latest figure published for a period ending in or before May 2024. The
+full year 2024 counts as ending in December 2024.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics.load import Dataset
+from metrics.periods import parse_period
+
+CITY = "370200"
+PROVINCE = "370000"
+COUNTRY = "000000"
+BENCHMARK_REGIONS = (PROVINCE, COUNTRY)
+LATEST = "latest"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One observation with what a page needs to show and cite it."""
+
+    indicator_id: str
+    region_code: str
+    industry_code: str
+    period: str
+    value: float
+    qualifier: str
+    status: str
+    source_id: str
+    quote: str
+    derivation: str | None
+    note: str | None
+
+    @classmethod
+    def from_row(cls, row: pd.Series | dict) -> "Figure":
+        return cls(**{k: row[k] for k in cls.__dataclass_fields__})
+
+
+def enrich_observations(ds: Dataset) -> pd.DataFrame:
+    """Observations with their indicator's kind and period basis, and the period's end."""
+    obs = ds["observations"]
+    ind = ds["indicators"].set_index("indicator_id")
+    out = obs.assign(kind=obs["indicator_id"].map(ind["kind"]),
+                     period_basis=obs["indicator_id"].map(ind["period_basis"]))
+    parsed = [parse_period(p, b) for p, b in zip(out["period"], out["period_basis"])]
+    return out.assign(year=[p.year for p in parsed], end_month=[p.end_month for p in parsed],
+                      end=[p.year * 100 + p.end_month for p in parsed])
+
+
+def point_to_end(point: str) -> int | None:
+    """'2024-05' -> 202405, '2024' -> 202412, 'latest' -> None (no bound)."""
+    if point in (None, "", LATEST):
+        return None
+    p = parse_period(point, "cumulative" if "-" not in point else "month")
+    return p.year * 100 + p.end_month
+
+
+def available_points(obs: pd.DataFrame) -> list[str]:
+    """The month ends at which Qingdao (city or district) figures exist, newest first."""
+    local = obs[obs["region_code"].str.startswith("3702")]
+    ends = sorted(set(local["end"]), reverse=True)
+    return [f"{e // 100}" if e % 100 == 12 else f"{e // 100}-{e % 100:02d}" for e in ends]
+
+
+def select(obs: pd.DataFrame, *, indicator_id: str | None = None, region_code: str | None = None,
+           industry_code: str | None = None, period: str | None = None,
+           up_to: int | None = None) -> pd.DataFrame:
+    """Rows matching every given criterion, in chronological order."""
+    mask = pd.Series(True, index=obs.index)
+    for col, val in (("indicator_id", indicator_id), ("region_code", region_code),
+                     ("industry_code", industry_code), ("period", period)):
+        if val is not None:
+            mask &= obs[col] == val
+    if up_to is not None:
+        mask &= obs["end"] <= up_to
+    return obs[mask].sort_values(["end", "period"], kind="stable")
+
+
+def latest_figure(obs: pd.DataFrame, indicator_id: str, region_code: str, industry_code: str,
+                  up_to: int | None = None) -> Figure | None:
+    """The latest figure of an indicator for a region and industry, as of ``up_to``."""
+    rows = select(obs, indicator_id=indicator_id, region_code=region_code,
+                  industry_code=industry_code, up_to=up_to)
+    return Figure.from_row(rows.iloc[-1]) if len(rows) else None
+
+
+def same_period_figure(obs: pd.DataFrame, fig: Figure, region_code: str) -> Figure | None:
+    """The figure of another region for exactly the same indicator, industry and period."""
+    rows = select(obs, indicator_id=fig.indicator_id, region_code=region_code,
+                  industry_code=fig.industry_code, period=fig.period)
+    return Figure.from_row(rows.iloc[0]) if len(rows) else None

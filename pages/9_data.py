@@ -1,0 +1,56 @@
+"""数据与来源 Data & sources: every figure with its quoted source, and every table of the data."""
+import streamlit as st
+
+from components import keys
+from components.export import render_csv_download
+from components.frame import render_footer, render_frame
+from components.i18n import t
+from components.provenance import render_source_caption
+from components.state import render_url_segmented
+from components.tables import make_figure_table
+from metrics.query import Figure, select
+from metrics.schema import TABLE_NAMES
+
+view = render_frame("nav_data")
+lang, ds = view.lang, view.ds
+
+# 1/ Title and the choice of table -----------------------------------------------------------
+st.title(t("data_title", lang))
+st.caption(t("data_intro", lang))
+table_name = render_url_segmented(st, t("data_table", lang), keys.DATA_TABLE,
+                                  ("observations", "sources", "indicators", "entities",
+                                   "targets", "regions", "industries"), "observations",
+                                  lambda name: t(f"tables_{name}", lang))
+assert table_name in TABLE_NAMES
+
+# 2/ Data: observations follow the sidebar filters; other tables are shown whole --------------
+if table_name == "observations":
+    industry = None if view.industry == "ALL" else view.industry
+    rows = select(view.obs, industry_code=industry, up_to=view.up_to)
+    table = make_figure_table(ds, [(Figure.from_row(r), None) for _, r in rows.iterrows()], lang)
+    source_ids = list(rows["source_id"])
+else:
+    table = ds[table_name].copy()
+    if "industry_codes" in table:
+        table["industry_codes"] = table["industry_codes"].map(";".join)
+    source_ids = list(table["source_id"]) if "source_id" in table else []
+
+# 3/ Search across every text column ---------------------------------------------------------
+query = st.text_input(t("data_search", lang), key=keys.DATA_SEARCH).strip()
+if query:
+    text = table.astype(str).agg(" ".join, axis=1)
+    table = table[text.str.contains(query, case=False, regex=False)]
+
+# 4/ Table, its sources, and the export of exactly these rows -------------------------------
+st.caption(t("data_rows", lang, n=len(table)))
+st.dataframe(table, hide_index=True,
+             column_config={t("col_url", lang): st.column_config.LinkColumn(),
+                            "url": st.column_config.LinkColumn()})
+tiers = ds["sources"]["tier"].value_counts()
+st.caption(t("sources_by_tier", lang, a=tiers.get("A", 0), b=tiers.get("B", 0),
+             c=tiers.get("C", 0)))
+render_source_caption(ds, source_ids, lang)
+render_csv_download(view, table, f"data_{table_name}", keys.EXPORT_DATA,
+                    {t("data_table", lang): table_name, t("data_search", lang): query})
+
+render_footer(view)

@@ -1,0 +1,144 @@
+"""AppTest of every page: both languages, the filters, URL state, bad links and broken data."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import keys
+from components.data import DATA_DIR_ENV
+from components.frame import PAGES
+from metrics.load import load_dataset
+from metrics.paths import REPO_ROOT
+
+TIMEOUT_S = 60
+
+
+def run_page(script: str, **params: str) -> AppTest:
+    """Open ``script`` as a user would: the URL's parameters, the entry script, then the page.
+
+    Pages are run through the entry script because page links resolve against it, as they do
+    under `streamlit run`.
+    """
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=TIMEOUT_S)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if script != "dashboard.py":
+        at.switch_page(script)
+        at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every caption, markdown, metric, warning, info and error of the page, joined."""
+    parts = [c.value for c in at.caption] + [m.value for m in at.markdown]
+    parts += [f"{m.label} {m.value} {m.delta}" for m in at.metric]
+    parts += [w.value for w in (*at.warning, *at.info, *at.error)]
+    parts += [str(x.value) for x in (*at.title, *at.subheader)]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def version() -> str:
+    return load_dataset().version
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("script", [p[0] for p in PAGES])
+def test_every_page_renders_in_both_languages(script, lang, version):
+    at = run_page(script, lang=lang)
+    assert not at.exception, at.exception
+    body = texts(at)
+    assert version in body  # footer with the data version
+    assert ("数据来源：" if lang == "zh" else "Data source: ") in body  # the source caption
+    if lang == "en":
+        assert "数据来源" not in body and "百分点" not in body
+
+
+def test_overview_headline_gaps_for_jan_may_2024():
+    at = run_page("dashboard.py", period="2024-05")
+    assert not at.exception
+    body = texts(at)
+    values = [m.value for m in at.metric]
+    assert "9.6%" in values and "10.6%" in values
+    assert "比山东8.5%高1.1个百分点" in body
+    assert "比全国6.2%高3.4个百分点" in body
+    assert "比全国-2.3%高12.9个百分点" in body  # 2023 profit: 10.6 - (-2.3)
+    assert "2024年1-5月" in body
+
+
+def test_overview_english_gaps():
+    at = run_page("dashboard.py", period="2024-05", lang="en")
+    body = texts(at)
+    assert "vs Shandong 8.5%: +1.1 pp" in body
+    assert "vs China 6.2%: +3.4 pp" in body
+    assert "Jan-May 2024" in body
+
+
+def test_overview_industry_filter_and_url():
+    at = run_page("dashboard.py", period="2024-05")
+    at.selectbox(key=keys.INDUSTRY).set_value("HT").run()
+    assert not at.exception
+    assert at.query_params[keys.INDUSTRY] == ["HT"] or at.query_params[keys.INDUSTRY] == "HT"
+    assert "9.8%" in [m.value for m in at.metric]
+    # An industry with no published Qingdao figure says so plainly.
+    at.selectbox(key=keys.INDUSTRY).set_value("C16").run()
+    assert not at.exception
+    assert any("烟草制品业" in i.value for i in at.info)
+    assert not at.metric
+
+
+@pytest.mark.parametrize("param,value", [(keys.INDUSTRY, "C99"), (keys.PERIOD, "1999-13"),
+                                         (keys.LANG, "fr")])
+def test_unknown_url_value_falls_back_with_notice(param, value):
+    at = run_page("dashboard.py", **{param: value})
+    assert not at.exception
+    assert any(value in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.metric  # the default view is shown
+
+
+def test_language_switch_keeps_filters():
+    at = run_page("dashboard.py", industry="HT")
+    at.segmented_control(key=keys.LANG).set_value("en").run()
+    assert not at.exception
+    assert at.selectbox(key=keys.INDUSTRY).value == "HT"
+    assert "Growth" in texts(at)
+
+
+@pytest.mark.parametrize("breakage", ["corrupt", "missing", "invalid"])
+def test_broken_data_gives_message_not_traceback(breakage, tmp_path: Path, monkeypatch):
+    import shutil
+    data = Path(shutil.copytree(REPO_ROOT / "data", tmp_path / "data",
+                                ignore=shutil.ignore_patterns("src", "geo")))
+    target = data / "observations.parquet"
+    if breakage == "corrupt":
+        target.write_bytes(b"not parquet at all")
+    elif breakage == "missing":
+        target.unlink()
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        table = pq.read_table(target)
+        idx = table.schema.get_field_index("source_id")
+        ids = table["source_id"].to_pylist()
+        ids[3] = "no-such-source"
+        table = table.set_column(idx, table.schema.field(idx), pa.array(ids))
+        pq.write_table(table, target)
+    monkeypatch.setenv(DATA_DIR_ENV, str(data))
+    for script in ("dashboard.py", "pages/9_data.py"):
+        at = run_page(script)
+        assert not at.exception
+        assert at.error and "observations.parquet" in at.error[0].value
+        assert "python -m metrics.build" in [c.value for c in at.code]
+
+
+def test_data_page_table_choice_and_search():
+    at = run_page("pages/9_data.py", table="sources")
+    assert not at.exception
+    assert at.query_params[keys.DATA_TABLE] in ("sources", ["sources"])
+    at = run_page("pages/9_data.py", lang="en")
+    at.text_input(key=keys.DATA_SEARCH).input("90.9").run()
+    assert not at.exception
+    assert any("rows" in c.value for c in at.caption)
