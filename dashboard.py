@@ -13,7 +13,7 @@ from components.i18n import t
 from components.kpi import render_tile_row, tile_source_ids
 from components.labels import industry_label, region_label
 from components.provenance import render_source_caption
-from components.tables import make_figure_table
+from components.tables import for_display, make_figure_table
 from metrics.overview import derive_overview, derive_trend
 from metrics.query import BENCHMARK_REGIONS, CITY, Figure
 
@@ -56,7 +56,7 @@ else:
         x_title=t("axis_year", lang), y_title=t("axis_growth", lang)), key="trend_chart")
     trend_figs = [Figure.from_row(r) for _, r in trend.iterrows()]
     with st.expander(t("h_table", lang)):
-        st.dataframe(make_figure_table(ds, [(f, None) for f in trend_figs], lang),
+        st.dataframe(for_display(make_figure_table(ds, [(f, None) for f in trend_figs], lang)),
                      hide_index=True)
     render_source_caption(ds, [f.source_id for f in trend_figs], lang)
 
@@ -66,7 +66,7 @@ if not overview.empty:
     rows = [(x.figure, None) for x in overview.tiles()]
     rows += [(b, g) for x in overview.tiles() for b, g in zip(x.benchmarks, x.gaps) if b]
     table = make_figure_table(ds, rows, lang)
-    st.dataframe(table, hide_index=True)
+    st.dataframe(for_display(table), hide_index=True)
     render_source_caption(ds, tile_source_ids(overview.tiles()), lang)
     render_csv_download(view, table, "overview", keys.EXPORT_OVERVIEW)
 

@@ -31,6 +31,8 @@ PAGES = (
     ("pages/9_data.py", "nav_data", ":material/table:"),
 )
 DEFAULT_INDUSTRY = "ALL"
+# A local file: a Material icon name as page_icon makes the browser fetch it from a CDN.
+ICON = REPO_ROOT / "components" / "assets" / "icon.png"
 # The filter's order: the total, manufacturing, the two groups, then the divisions.
 INDUSTRY_ORDER = ("total", "section", "group", "division")
 
@@ -73,7 +75,7 @@ def render_frame(page_key: str) -> View:
     """
     lang = url_value(keys.LANG, LANGS, DEFAULT_LANG)
     st.set_page_config(page_title=f"{t(page_key, lang)} · {t('app_title', lang)}",
-                       page_icon=":material/factory:", layout="wide",
+                       page_icon=str(ICON), layout="wide",
                        initial_sidebar_state="expanded")
     try:
         ds, obs = get_dataset(), get_observations()

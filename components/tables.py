@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from metrics.derive import Gap
+from metrics.derive import Gap, format_number
 from metrics.load import Dataset
 from metrics.query import Figure
 
@@ -40,3 +40,17 @@ def make_figure_table(ds: Dataset, rows: Iterable[tuple[Figure, Gap | None]],
     df[t("col_value", lang)] = df[t("col_value", lang)].astype("float64")
     df[t("col_gap", lang)] = df[t("col_gap", lang)].astype("float64")
     return df
+
+
+def for_display(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy for st.dataframe: numbers as published (no float noise), empty cells blank.
+
+    Exports use the typed frame; this one is only for the screen.
+    """
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = [("" if pd.isna(v) else format_number(v)) for v in out[col]]
+        elif out[col].dtype == object:
+            out[col] = out[col].map(lambda v: "" if v is None else str(v))
+    return out

@@ -7,7 +7,7 @@ from components.frame import render_footer, render_frame
 from components.i18n import t
 from components.provenance import render_source_caption
 from components.state import render_url_segmented
-from components.tables import make_figure_table
+from components.tables import for_display, make_figure_table
 from metrics.query import Figure, select
 from metrics.schema import TABLE_NAMES
 
@@ -38,12 +38,12 @@ else:
 # 3/ Search across every text column ---------------------------------------------------------
 query = st.text_input(t("data_search", lang), key=keys.DATA_SEARCH).strip()
 if query:
-    text = table.astype(str).agg(" ".join, axis=1)
+    text = for_display(table).agg(" ".join, axis=1)
     table = table[text.str.contains(query, case=False, regex=False)]
 
 # 4/ Table, its sources, and the export of exactly these rows -------------------------------
 st.caption(t("data_rows", lang, n=len(table)))
-st.dataframe(table, hide_index=True,
+st.dataframe(for_display(table), hide_index=True,
              column_config={t("col_url", lang): st.column_config.LinkColumn(),
                             "url": st.column_config.LinkColumn()})
 tiers = ds["sources"]["tier"].value_counts()

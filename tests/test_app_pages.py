@@ -54,7 +54,7 @@ def test_every_page_renders_in_both_languages(script, lang, version):
     assert version in body  # footer with the data version
     assert ("数据来源：" if lang == "zh" else "Data source: ") in body  # the source caption
     if lang == "en":
-        assert "数据来源" not in body and "百分点" not in body
+        assert "数据来源：" not in body and "同期数据未公布" not in body and "筛选" not in body
 
 
 def test_overview_headline_gaps_for_jan_may_2024():

@@ -1,0 +1,79 @@
+"""Browser tier: Playwright drives Debian chromium against a real `streamlit run`.
+
+Each test that is about the first request starts its own server, so the deep link really is
+the first thing the server sees (the `pages/` trap in the project notes).
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import (cjk_glyphs_render, is_local, launch_browser, streamlit_server,
+                           wait_rendered)
+
+pytestmark = pytest.mark.browser
+sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as pw:
+        b = launch_browser(pw)
+        yield b
+        b.close()
+
+
+def open_page(browser, url: str):
+    """A new page that records every request; returns (page, requests)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url)
+    wait_rendered(page)
+    return page, requests
+
+
+def test_deep_link_as_first_request_renders_frame_and_page(browser):
+    with streamlit_server() as base:
+        page, requests = open_page(browser, base + "/data?lang=en&industry=HT&table=sources")
+        main = page.get_by_test_id("stMain").inner_text()
+        sidebar = page.get_by_test_id("stSidebar").inner_text()
+        assert "Data & sources" in main
+        # the frame ran, with the link's filter
+        assert page.get_by_role("combobox", name="Industry").input_value() == "High-tech manufacturing"
+        assert "Overview" in sidebar and "pages/" not in sidebar and "9_data" not in sidebar
+        assert "Data version" in main
+        # The same link later in the life of the server renders the same view.
+        again, _ = open_page(browser, base + "/data?lang=en&industry=HT&table=sources")
+        assert again.get_by_test_id("stMain").inner_text() == main
+        assert all(is_local(u) for u in requests), [u for u in requests if not is_local(u)]
+
+
+def test_overview_in_chinese_no_outside_request_and_csv_download(browser):
+    with streamlit_server() as base:
+        page, requests = open_page(browser, base + "/?period=2024-05")
+        main = page.get_by_test_id("stMain").inner_text()
+        assert "比山东8.5%高1.1个百分点" in main
+        assert "比全国6.2%高3.4个百分点" in main
+        assert cjk_glyphs_render(page), "Chinese characters render as boxes: install fonts-noto-cjk"
+        assert page.locator(".js-plotly-plot .main-svg").count() >= 1
+        with page.expect_download() as info:
+            page.get_by_test_id("stDownloadButton").first.get_by_role("button").click()
+        data = open(info.value.path(), "rb").read()
+        assert data.startswith(b"\xef\xbb\xbf")
+        text = data.decode("utf-8-sig")
+        assert "工业增加值同比增长(累计),青岛,规模以上工业,2024年1-5月,9.6," in text
+        assert ",山东,规模以上工业,2024年1-5月,8.5," in text
+        assert all(is_local(u) for u in requests), [u for u in requests if not is_local(u)]
+
+
+def test_language_switch_and_navigation_keep_the_view(browser):
+    with streamlit_server() as base:
+        page, _ = open_page(browser, base + "/?industry=HT&period=2024-05")
+        page.get_by_test_id("stSidebar").get_by_text("English").click()
+        wait_rendered(page)
+        assert "lang=en" in page.url and "industry=HT" in page.url
+        page.get_by_test_id("stSidebar").get_by_text("Data & sources").click()
+        page.wait_for_url("**/data**")
+        wait_rendered(page)
+        assert "lang=en" in page.url and "industry=HT" in page.url
+        assert page.get_by_role("combobox", name="Industry").input_value() == "High-tech manufacturing"

@@ -1,0 +1,102 @@
+"""Interface catalogue, labels, figure factories, source captions, and the docs against the code."""
+from __future__ import annotations
+
+import re
+import string
+
+import pandas as pd
+import pytest
+
+from components.charts import REGION_COLOURS, make_empty_chart, make_trend_chart
+from components.frame import PAGES
+from components.i18n import STRINGS
+from components.labels import format_value, point_label
+from components.provenance import make_source_line, md_escape
+from metrics.load import load_dataset
+from metrics.paths import REPO_ROOT
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+def test_catalogues_have_the_same_keys_and_placeholders():
+    zh, en = STRINGS["zh"], STRINGS["en"]
+    assert zh.keys() == en.keys()
+    # Month names differ by language: the Chinese string takes a number, the English a name.
+    per_language = {"month", "month_en"}
+    for key in zh:
+        assert _fields(zh[key]) - per_language == _fields(en[key]) - per_language, key
+
+
+def test_english_catalogue_has_no_chinese_except_language_label():
+    for key, text in STRINGS["en"].items():
+        if key != "language":
+            assert not re.search(r"[\u4e00-\u9fff]", text), key
+
+
+@pytest.mark.parametrize("value,qual,unit,lang,expected", [
+    (9.6, "", "%", "zh", "9.6%"), (4800, ">", "家", "zh", "4,800多家"),
+    (4800, ">", "enterprises", "en", "4,800+ enterprises"), (13000, "~", "亿元", "zh", "约13,000亿元"),
+    (12, ">=", "%", "zh", "12以上%"), (-2.3, "", "%", "en", "-2.3%")])
+def test_format_value(value, qual, unit, lang, expected):
+    ind = {"unit_zh": unit, "unit_en": unit}
+    assert format_value(value, qual, ind, lang) == expected
+
+
+def test_point_labels():
+    assert point_label("latest", "zh") == "最新"
+    assert point_label("2024", "en") == "Full year 2024"
+    assert point_label("2024-05", "zh") == "2024年5月"
+    assert point_label("2024-05", "en") == "May 2024"
+
+
+def test_markdown_escape_blocks_links_images_and_directives():
+    hostile = "![x](http://evil.example/a.png) :red[alert] <b>$x$</b>"
+    escaped = md_escape(hostile)
+    assert "![" not in escaped and "](" not in escaped and ":red[" not in escaped
+    assert "<b>" not in escaped and "$x$" not in escaped
+
+
+def test_source_line_marks_reposts():
+    ds = load_dataset()
+    src = ds["sources"]
+    repost = src[src["tier"] == "C"].iloc[0]["source_id"]
+    assert "[转载]" in make_source_line(ds, [repost], "zh")
+    assert "[repost]" in make_source_line(ds, [repost], "en")
+
+
+def test_trend_chart_keeps_gaps_and_colours():
+    df = pd.DataFrame({"region_code": ["370200", "370200", "000000"], "x": ["2022", "2024", "2022"],
+                       "value": [3.8, 9.4, 3.6], "label": ["2022", "2024", "2022"]})
+    fig = make_trend_chart(df, x_values=["2022", "2023", "2024"],
+                           region_names={"370200": "青岛", "000000": "全国"},
+                           title="t (%)", x_title="年份", y_title="同比增长（%）")
+    qd, cn = fig.data
+    assert list(qd.y) == [3.8, None, 9.4] and qd.connectgaps is False
+    assert list(cn.y) == [3.6, None, None]
+    assert qd.line.color == REGION_COLOURS["370200"] and cn.line.color == REGION_COLOURS["000000"]
+    assert fig.layout.yaxis.title.text == "同比增长（%）"
+
+
+def test_empty_chart_says_why():
+    fig = make_empty_chart("没有数据")
+    assert fig.layout.annotations[0].text == "没有数据" and not fig.data
+
+
+def test_navigation_lists_exactly_the_pages_that_exist():
+    listed = {p[0] for p in PAGES}
+    on_disk = {"dashboard.py"} | {f"pages/{p.name}" for p in (REPO_ROOT / "pages").glob("*.py")}
+    assert listed == on_disk
+
+
+def test_readme_lists_every_page_and_the_two_commands():
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    from components.i18n import t
+    for script, label_key, _ in PAGES:
+        assert f"`{script}`" in readme, script
+        assert t(label_key, "zh") in readme and t(label_key, "en") in readme
+    assert "pip install -r requirements.txt && streamlit run dashboard.py" in readme
+    assert "bash tests/run.sh" in readme
+    ci = (REPO_ROOT / ".ci" / "run").read_text()
+    assert "bash tests/run.sh" in ci

@@ -1,0 +1,166 @@
+"""The bundled dataset: every figure of the seed article present, sourced and quoted verbatim;
+the committed Parquet equal to a fresh build; metadata complete; boundaries matching regions."""
+from __future__ import annotations
+
+import json
+import re
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from metrics.build import check
+from metrics.load import load_dataset
+from metrics.paths import DATA_DIR, GEO_DIR
+from metrics.schema import SPECS
+
+ARTICLE = "qdrb-2024-07-industrial-system"
+ARTICLE_TEXT = (DATA_DIR / "reference" / "seed-article-qingdao-daily-2024-07.txt").read_text(
+    encoding="utf-8")
+
+# (indicator, region, industry, period, value, qualifier, text that the quote must contain),
+# read off the article by hand.
+ARTICLE_FIGURES = [
+    ("above_scale_enterprises", "370200", "ALL", "2024-07", 4800, ">", "4800多家"),
+    ("revenue", "370200", "ALL", "2023", 13000, "~", "近1.3万亿元"),
+    ("rd_institution_coverage", "370200", "ALL", "2024-07", 85, "", "85%"),
+    ("profit_growth_cum", "370200", "ALL", "2023", 10.6, "", "增长10.6%，高于全国12.9个百分点"),
+    ("land_share_province", "370200", "ALL", "2024-07", 9.7, "", "9.7%的用地"),
+    ("tax_share_province", "370200", "ALL", "2024-07", 13.2, "", "13.2%的税收"),
+    ("iva_growth_cum", "370200", "ALL", "2024-05", 9.6, "", "同比增长9.6%，高于全省平均增速1.1个百分点"),
+    ("iva_growth_cum", "370200", "HT", "2024-05", 9.8, "", "高技术制造业增加值同比增长9.8%"),
+    ("growth_pull_pp", "370200", "HT", "2024-05", 1.1, "", "拉动规上工业增长1.1个百分点"),
+    ("growth_contribution", "370200", "HT", "2024-05", 11.5, "", "贡献率达到11.5%"),
+    ("single_champions", "370200", "ALL", "2024-07", 39, "", "单项冠军企业39家"),
+    ("green_mfg_firms", "370200", "ALL", "2024-07", 66, "", "绿色制造企业66家"),
+    ("national_clusters", "370200", "ALL", "2024-07", 2, "", "2个国家级先进制造业集群"),
+    ("provincial_clusters", "370200", "ALL", "2024-07", 2, "", "2个产业集群入选首批山东省"),
+    ("emerging_parks", "370200", "ALL", "2024-07", 8, "", "8个新兴产业园区"),
+    ("emerging_parks_area", "370200", "ALL", "2024-07", 8, ">", "8万多亩"),
+    ("key_technologies", "370200", "ALL", "2024-07", 12, "", "共性关键技术12项"),
+    ("service_mfg_demos", "370200", "ALL", "2024-07", 26, "", "26家"),
+    ("tech_innovation_demos", "370200", "ALL", "2024-07", 17, "", "17家"),
+    ("provincial_innovation_centres", "370200", "ALL", "2024-07", 5, "", "5家省级创新中心"),
+    ("innovative_products", "370200", "ALL", "2024-07", 835, "", "创新产品835项"),
+    ("first_set_equipment", "370200", "ALL", "2024-07", 279, "", "279项产品"),
+    ("first_version_software", "370200", "ALL", "2024-07", 295, "", "295项软件产品"),
+    ("joint_innovation_projects", "370200", "ALL", "2024-07", 60, "", "累计60项"),
+    ("large_models", "370200", "ALL", "2024-07", 20, ">", "20余个"),
+    ("scenarios_released", "370200", "ALL", "2024-07", 5000, ">", "5000余个"),
+    ("digital_coverage", "370200", "ALL", "2024-07", 90.9, "", "90.9%"),
+    ("lighthouse_factories", "370200", "ALL", "2024-07", 4, "", "4家全球“灯塔工厂”"),
+    ("national_iiot_platforms", "370200", "ALL", "2024-07", 14, "", "14个国家级工业互联网平台"),
+    ("digital_navigators", "370200", "ALL", "2024-07", 3, "", "3家数字领航企业"),
+    ("smart_factories", "370200", "ALL", "2024-07", 64, "", "智能工厂64家"),
+    ("digital_workshops_lines", "370200", "ALL", "2024-07", 569, "", "自动化生产线569个"),
+    ("mfg_divisions_covered", "370200", "ALL", "2024-07", 31, "", "全部31个制造业大类"),
+    ("national_demo_bases", "370200", "ALL", "2024-07", 6, "", "6个基地"),
+]
+
+# (indicator, comparator, value, text in the quote): the article's "next steps".
+ARTICLE_TARGETS = [
+    ("tech_upgrade_investment_growth", ">=", 12, "技改投资增长12%以上"),
+    ("doubling_enterprises", "=", 126, "126家倍增企业"),
+    ("new_above_scale_enterprises", ">=", 500, "500家以上企业升规纳统"),
+    ("new_industry_platforms", ">=", 10, "每年新上线特定行业平台10家以上"),
+    ("enterprises_digitised", ">=", 1000, "带动数字化转型企业1000家以上"),
+]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def obs(ds):
+    return ds["observations"].set_index(["indicator_id", "region_code", "industry_code", "period"])
+
+
+@pytest.mark.parametrize("ind,region,industry,period,value,qualifier,text", ARTICLE_FIGURES,
+                         ids=[f[0] + ":" + f[2] for f in ARTICLE_FIGURES])
+def test_article_figure_present(obs, ind, region, industry, period, value, qualifier, text):
+    row = obs.loc[(ind, region, industry, period)]
+    assert row["value"] == value
+    assert row["qualifier"] == qualifier
+    assert row["source_id"] == ARTICLE
+    assert row["status"] == "published"
+    assert text in _squash(row["quote"])
+
+
+def test_article_benchmarks_derived_and_published(obs):
+    shandong = obs.loc[("iva_growth_cum", "370000", "ALL", "2024-05")]
+    assert (shandong["value"], shandong["status"], shandong["derivation"]) == (8.5, "derived", "9.6 - 1.1")
+    assert shandong["source_id"] == ARTICLE
+    # National figures are published by NBS; the article's implied -2.3 matches and is noted.
+    profit = obs.loc[("profit_growth_cum", "000000", "ALL", "2023")]
+    assert (profit["value"], profit["status"]) == (-2.3, "published")
+    assert "10.6 − 12.9 = −2.3" in obs.loc[("profit_growth_cum", "370200", "ALL", "2023")]["note"]
+    national = obs.loc[("iva_growth_cum", "000000", "ALL", "2024-05")]
+    assert (national["value"], national["status"]) == (6.2, "published")
+
+
+@pytest.mark.parametrize("ind,comparator,value,text", ARTICLE_TARGETS)
+def test_article_targets(ds, ind, comparator, value, text):
+    rows = ds["targets"][ds["targets"]["indicator_id"] == ind]
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert (row["comparator"], row["target_value"], row["source_id"]) == (comparator, value, ARTICLE)
+    assert text in _squash(row["quote"])
+
+
+def test_every_article_quote_is_verbatim(ds):
+    article = _squash(ARTICLE_TEXT)
+    for table in ("observations", "entities", "targets"):
+        df = ds[table]
+        for quote in df.loc[df["source_id"] == ARTICLE, "quote"]:
+            assert _squash(quote) in article, (table, quote)
+
+
+def test_no_value_without_source_and_quote(ds):
+    for table in ("observations", "entities", "targets"):
+        df = ds[table]
+        assert df["source_id"].notna().all() and (df["source_id"] != "").all()
+        assert (df["quote"].str.strip() != "").all()
+    derived = ds["observations"][ds["observations"]["status"] == "derived"]
+    assert (derived["derivation"].str.len() > 0).all()
+
+
+def test_repost_sources_are_marked(ds):
+    src = ds["sources"]
+    assert set(src["tier"]) <= {"A", "B", "C"}
+    reposts = src[src["tier"] == "C"]
+    assert len(reposts) > 0  # facts.csv relies on reposts; they must stay visible as such
+
+
+def test_committed_parquet_equals_fresh_build():
+    assert check() == []
+
+
+@pytest.mark.parametrize("table", list(SPECS))
+def test_sidecar_describes_every_column(table):
+    meta = yaml.safe_load((DATA_DIR / f"{table}.meta.yml").read_text(encoding="utf-8"))
+    columns = pq.read_schema(DATA_DIR / f"{table}.parquet").names
+    assert list(meta["columns"]) == columns
+    for col in columns:
+        assert meta["columns"][col]["title_zh"] and meta["columns"][col]["title_en"]
+    assert meta["table"]["title_en"] and meta["table"]["description"] and meta["table"]["processing"]
+
+
+def test_boundaries_match_the_ten_districts(ds):
+    geo = json.loads((GEO_DIR / "qingdao_districts.geojson").read_text(encoding="utf-8"))
+    codes = {str(f["properties"]["adcode"]) for f in geo["features"]}
+    regions = ds["regions"]
+    assert codes == set(regions.loc[regions["parent_code"] == "370200", "region_code"])
+    assert len(codes) == 10
+
+
+def test_entities_city_wide_have_no_district(ds):
+    ent = ds["entities"].set_index("entity_id")
+    assert ent["district_code"].isna().any()  # e.g. the 青烟威 shipbuilding cluster
+    placed = ent["district_code"].dropna()
+    assert placed.str.startswith("3702").all()
