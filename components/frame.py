@@ -24,12 +24,22 @@ from components.labels import industry_label, point_label
 from components.state import (current_params, pop_notices, render_url_segmented,
                               render_url_selectbox, url_value)
 
-# (script path from the repo root, label key, icon). Only pages that exist are listed; a test
-# checks this list against the files in pages/.
+# (script path from the repo root, label key, icon), in navigation order. The sidebar shows the
+# ones whose file exists; a test checks that every file in pages/ is here.
 PAGES = (
     ("dashboard.py", "nav_overview", ":material/dashboard:"),
+    ("pages/1_growth.py", "nav_growth", ":material/trending_up:"),
+    ("pages/2_clusters.py", "nav_clusters", ":material/map:"),
+    ("pages/3_digital.py", "nav_digital", ":material/memory:"),
+    ("pages/4_innovation.py", "nav_innovation", ":material/lightbulb:"),
+    ("pages/5_targets.py", "nav_targets", ":material/flag:"),
     ("pages/9_data.py", "nav_data", ":material/table:"),
 )
+
+
+def existing_pages() -> list[tuple[str, str, str]]:
+    """The PAGES whose script exists: the navigation lists only these."""
+    return [p for p in PAGES if (REPO_ROOT / p[0]).exists()]
 DEFAULT_INDUSTRY = "ALL"
 # A local file: a Material icon name as page_icon makes the browser fetch it from a CDN.
 ICON = REPO_ROOT / "components" / "assets" / "icon.png"
@@ -106,9 +116,8 @@ def render_frame(page_key: str) -> View:
 
 def _render_nav(lang: str) -> None:
     params = current_params(keys.SHARED)
-    for script, label_key, icon in PAGES:
-        if (REPO_ROOT / script).exists():
-            st.sidebar.page_link(script, label=t(label_key, lang), icon=icon, query_params=params)
+    for script, label_key, icon in existing_pages():
+        st.sidebar.page_link(script, label=t(label_key, lang), icon=icon, query_params=params)
 
 
 def render_footer(view: View) -> None:

@@ -16,6 +16,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "app_subtitle": "青岛市规模以上工业主要指标，每个数字均注明来源",
         "nav_overview": "总览",
         "nav_growth": "增速对比",
+        "nav_clusters": "产业集群",
+        "nav_digital": "数字化转型",
+        "nav_innovation": "创新能力",
+        "nav_targets": "目标进度",
         "nav_data": "数据与来源",
         "sidebar_views": "页面",
         "sidebar_filters": "筛选",
@@ -117,6 +121,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "app_subtitle": "Qingdao's above-scale industry in figures, each with its source",
         "nav_overview": "Overview",
         "nav_growth": "Growth vs benchmarks",
+        "nav_clusters": "Cluster map",
+        "nav_digital": "Digital transformation",
+        "nav_innovation": "Innovation",
+        "nav_targets": "Targets",
         "nav_data": "Data & sources",
         "sidebar_views": "Pages",
         "sidebar_filters": "Filters",
@@ -214,6 +222,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources_by_tier": "Tier A (government sites) {a}, tier B (mainstream or official media) {b}, tier C (reposts) {c}",
     },
 }
+
+def _merge_page_catalogues() -> None:
+    """Add every ``components/i18n_pages/<page>.py`` catalogue to STRINGS (keys must be new)."""
+    import importlib
+    import pkgutil
+
+    from components import i18n_pages
+
+    for info in sorted(pkgutil.iter_modules(i18n_pages.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"components.i18n_pages.{info.name}")
+        for lang in LANGS:
+            clash = STRINGS[lang].keys() & module.STRINGS[lang].keys()
+            if clash:
+                raise KeyError(f"i18n_pages/{info.name}.py redefines {sorted(clash)}")
+            STRINGS[lang].update(module.STRINGS[lang])
+
+
+_merge_page_catalogues()
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -12,8 +12,35 @@ PERIOD = "period"
 DATA_TABLE = "table"
 DATA_SEARCH = "q"
 
+# 增速对比 Growth vs benchmarks
+GROWTH_INDICATOR = "indicator"
+GROWTH_VIEW = "view"
+GROWTH_AT = "at"
+GROWTH_FROM = "from"
+GROWTH_TO = "to"
+GROWTH_DISTRICT = "district"
+
+# 产业集群 Cluster map
+MAP_MEASURE = "measure"
+MAP_ENTITY_TYPE = "etype"
+MAP_LEVEL = "level"
+MAP_DISTRICT = "district"
+MAP_FIGURE = "figure"
+MAP_FIGURE_PERIOD = "fperiod"
+
+# 数字化转型 / 创新能力 / 目标进度
+DIGITAL_VIEW = "dview"
+INNOVATION_GROUP = "group"
+TARGETS_STATUS = "tstatus"
+
 # Download buttons (no URL state).
 EXPORT_OVERVIEW = "export_overview"
 EXPORT_DATA = "export_data"
+EXPORT_GROWTH = "export_growth"
+EXPORT_MAP_ENTITIES = "export_map_entities"
+EXPORT_MAP_DISTRICTS = "export_map_districts"
+EXPORT_DIGITAL = "export_digital"
+EXPORT_INNOVATION = "export_innovation"
+EXPORT_TARGETS = "export_targets"
 
 SHARED = (LANG, INDUSTRY, PERIOD)

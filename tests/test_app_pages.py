@@ -4,41 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from components import keys
 from components.data import DATA_DIR_ENV
-from components.frame import PAGES
+from components.frame import existing_pages
 from metrics.load import load_dataset
 from metrics.paths import REPO_ROOT
-
-TIMEOUT_S = 60
-
-
-def run_page(script: str, **params: str) -> AppTest:
-    """Open ``script`` as a user would: the URL's parameters, the entry script, then the page.
-
-    Pages are run through the entry script because page links resolve against it, as they do
-    under `streamlit run`.
-    """
-    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=TIMEOUT_S)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if script != "dashboard.py":
-        at.switch_page(script)
-        at.run()
-    return at
-
-
-def texts(at: AppTest) -> str:
-    """Every caption, markdown, metric, warning, info and error of the page, joined."""
-    parts = [c.value for c in at.caption] + [m.value for m in at.markdown]
-    parts += [f"{m.label} {m.value} {m.delta}" for m in at.metric]
-    parts += [w.value for w in (*at.warning, *at.info, *at.error)]
-    parts += [str(x.value) for x in (*at.title, *at.subheader)]
-    return "\n".join(parts)
-
+from tests.apptest import run_page, texts
 
 @pytest.fixture(scope="module")
 def version() -> str:
@@ -46,7 +18,7 @@ def version() -> str:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("script", [p[0] for p in PAGES])
+@pytest.mark.parametrize("script", [p[0] for p in existing_pages()])
 def test_every_page_renders_in_both_languages(script, lang, version):
     at = run_page(script, lang=lang)
     assert not at.exception, at.exception
