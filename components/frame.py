@@ -56,6 +56,9 @@ class View:
     lang: str
     industry: str
     point: str
+    # Top-of-page slot for notices about the link (filled by render_footer, after every control
+    # of the page has read its URL value).
+    notices: object = None
 
     @property
     def up_to(self) -> int | None:
@@ -105,13 +108,7 @@ def render_frame(page_key: str) -> View:
     points = [LATEST] + available_points(obs)
     point = render_url_selectbox(sidebar, t("period", lang), keys.PERIOD, points, LATEST,
                                  lambda p: point_label(p, lang), t("period_help", lang))
-    for key, bad, default in pop_notices():
-        shown = {keys.INDUSTRY: lambda c: industry_label(ds, c, lang),
-                 keys.PERIOD: lambda p: point_label(p, lang),
-                 keys.LANG: LANG_NAMES.get}[key](default)
-        st.warning(t("bad_param", lang, param=t(f"param_{key}", lang), value=bad, default=shown),
-                   icon=":material/link_off:")
-    return View(ds, obs, lang, industry, point)
+    return View(ds, obs, lang, industry, point, st.container())
 
 
 def _render_nav(lang: str) -> None:
@@ -120,8 +117,20 @@ def _render_nav(lang: str) -> None:
         st.sidebar.page_link(script, label=t(label_key, lang), icon=icon, query_params=params)
 
 
+def render_link_notices(view: View) -> None:
+    """Warn, at the top of the page, about every value of the link that was not recognised."""
+    box = view.notices or st.container()
+    for notice in pop_notices():
+        box.warning(t("bad_param", view.lang, param=notice["label"], value=notice["value"],
+                      default=notice["default"]), icon=":material/link_off:")
+
+
 def render_footer(view: View) -> None:
-    """The footer: data version, build time, counts, and the link to every source."""
+    """The footer: data version, build time, counts, and the link to every source.
+
+    It also shows the notices about the link, in the slot the frame kept at the top.
+    """
+    render_link_notices(view)
     ds, lang = view.ds, view.lang
     st.divider()
     st.caption(t("footer", lang, version=ds.version, built=ds.built_at[:10],

@@ -18,7 +18,8 @@ GROWTH_VIEW = "view"
 GROWTH_AT = "at"
 GROWTH_FROM = "from"
 GROWTH_TO = "to"
-GROWTH_DISTRICT = "district"
+GROWTH_DISTRICT = "gdistrict"
+GROWTH_BENCH = "bench"
 
 # 产业集群 Cluster map
 MAP_MEASURE = "measure"

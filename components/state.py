@@ -28,7 +28,8 @@ def url_value(key: str, options: Sequence[str], default: str) -> str:
         if raw is not None and raw in options:
             value = raw
         elif raw is not None:
-            st.session_state.setdefault(_NOTICES, []).append((key, raw, default))
+            st.session_state.setdefault(_NOTICES, []).append(
+                {"key": key, "value": raw, "label": key, "default": default})
         st.session_state[state_key] = value
     value = st.session_state[state_key]
     if value not in options:  # options can shrink when another filter changes
@@ -51,9 +52,16 @@ def _write_url(key: str, value: str, default: str) -> None:
         st.query_params[key] = value
 
 
-def pop_notices() -> list[tuple[str, str, str]]:
-    """The (key, bad value, default) of every unknown URL value seen so far, once."""
+def pop_notices() -> list[dict[str, str]]:
+    """Every unknown URL value seen so far, once: key, value, label and default (as shown)."""
     return st.session_state.pop(_NOTICES, [])
+
+
+def _describe_notice(key: str, label: str, default_label: str) -> None:
+    """Give a pending notice about ``key`` the widget's label and the default as displayed."""
+    for notice in st.session_state.get(_NOTICES, []):
+        if notice["key"] == key and notice["label"] == key:
+            notice.update(label=label, default=default_label)
 
 
 def current_params(keys: Sequence[str]) -> dict[str, str]:
@@ -65,6 +73,7 @@ def render_url_selectbox(container, label: str, key: str, options: Sequence[str]
                          format_func: Callable[[str], str], help_text: str | None = None) -> str:
     """A selectbox whose value is kept in the URL under ``key``; returns the chosen code."""
     value = url_value(key, options, default)
+    _describe_notice(key, label, format_func(default))
     st.session_state[key] = value
     container.selectbox(label, list(options), key=key, format_func=format_func, help=help_text,
                         on_change=lambda: set_url_value(key, st.session_state[key], default))
@@ -75,6 +84,7 @@ def render_url_segmented(container, label: str, key: str, options: Sequence[str]
                          format_func: Callable[[str], str]) -> str:
     """A segmented control (one choice, never empty) kept in the URL under ``key``."""
     value = url_value(key, options, default)
+    _describe_notice(key, label, format_func(default))
     st.session_state[key] = value
 
     def _changed() -> None:

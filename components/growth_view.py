@@ -1,0 +1,235 @@
+"""Render pieces of the 增速对比 page: choices, the reading, the three views, districts, rank."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from metrics.growth import (PeriodComparison, comparison_periods, default_period,
+                            derive_gap_series, derive_period_comparison, derive_series,
+                            districts_with_figures, growth_indicators, nearest_published_industry,
+                            period_grid, rank_figures, series_years, trim_grid)
+from metrics.query import BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, Figure
+
+from components import keys
+from components.charts import make_empty_chart, make_gap_chart, make_period_bars_chart, make_trend_chart
+from components.i18n import t
+from components.labels import industry_label, period_label, region_label
+from components.provenance import md_escape, render_source_caption, render_source_popover
+from components.sentences import make_growth_sentence
+from components.state import render_url_segmented, render_url_selectbox, set_url_value
+from components.tables import for_display, make_figure_table
+
+BENCHMARK_CHOICES = {"all": BENCHMARK_REGIONS, "province": (PROVINCE,), "country": (COUNTRY,)}
+VIEWS = ("time", "period", "gap")
+DEFAULT_FIRST_YEAR = "2022"
+
+
+@dataclass(frozen=True)
+class GrowthChoice:
+    """What the official chose on the page (all of it kept in the URL)."""
+
+    indicator: str
+    mode: str
+    benchmarks: tuple[str, ...]
+    year_from: int
+    year_to: int
+    period: str | None
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return (CITY, *self.benchmarks)
+
+
+def render_growth_controls(view) -> GrowthChoice:
+    """The indicator, view, benchmarks, year range and period controls."""
+    lang, ds, obs = view.lang, view.ds, view.obs
+    c1, c2, c3 = st.columns([3, 2, 2])
+    indicators = growth_indicators(obs)
+    indicator = render_url_selectbox(c1, t("growth_indicator", lang), keys.GROWTH_INDICATOR,
+                                     indicators, indicators[0],
+                                     lambda i: ds.name("indicators", i, lang))
+    mode = render_url_segmented(c2, t("growth_view", lang), keys.GROWTH_VIEW, VIEWS, "time",
+                                lambda v: t(f"growth_view_{v}", lang))
+    bench = render_url_segmented(c3, t("growth_bench", lang), keys.GROWTH_BENCH,
+                                 tuple(BENCHMARK_CHOICES), "all",
+                                 lambda b: t(f"growth_bench_{b}", lang))
+    years = [str(y) for y in series_years(obs, indicator)] or ["2024"]
+    c4, c5, c6 = st.columns([1, 1, 2])
+    # The page's default span is 2022 to the latest year; 2021 baselines stay reachable.
+    first = DEFAULT_FIRST_YEAR if DEFAULT_FIRST_YEAR in years else years[0]
+    y0 = render_url_selectbox(c4, t("growth_from", lang), keys.GROWTH_FROM, years, first, str)
+    y1 = render_url_selectbox(c5, t("growth_to", lang), keys.GROWTH_TO, years, years[-1], str)
+    year_from, year_to = sorted((int(y0), int(y1)))
+    periods = comparison_periods(obs, indicator, view.industry, (CITY, *BENCHMARK_REGIONS))
+    period = None
+    if periods:
+        default = default_period(obs, indicator, view.industry, view.up_to) or periods[0]
+        ind = ds.indicator(indicator)
+        period = render_url_selectbox(c6, t("growth_at", lang), keys.GROWTH_AT, periods, default,
+                                      lambda p: period_label(p, ind, lang))
+    return GrowthChoice(indicator, mode, BENCHMARK_CHOICES[bench], year_from, year_to, period)
+
+
+def render_industry_fallback(view, choice: GrowthChoice) -> None:
+    """Say in one line that the industry has no rates, and offer the nearest published level."""
+    lang, ds = view.lang, view.ds
+    st.info(t("growth_no_industry", lang, industry=industry_label(ds, view.industry, lang),
+              indicator=ds.name("indicators", choice.indicator, lang)), icon=":material/info:")
+    nearest = nearest_published_industry(ds, view.obs, choice.indicator, view.industry)
+    if nearest is None:
+        st.caption(t("growth_nearest_none", lang))
+    elif st.button(t("growth_nearest", lang, industry=industry_label(ds, nearest, lang)),
+                   key="growth_nearest_button"):
+        set_url_value(keys.INDUSTRY, nearest, "ALL")
+        st.rerun()
+
+
+def render_reading(view, comparison: PeriodComparison, period: str | None) -> None:
+    """The generated sentence in a code box (which has a copy button), and its sources."""
+    lang, ds = view.lang, view.ds
+    st.subheader(t("growth_reading", lang))
+    sentence = make_growth_sentence(ds, comparison, lang)
+    if not sentence:
+        label = period_label(period, ds.indicator(comparison_indicator(comparison)), lang) if period else ""
+        st.caption(t("growth_no_city", lang, period=label))
+        return
+    st.code(sentence, language=None, wrap_lines=True)
+    st.caption(t("growth_reading_help", lang))
+    figs = [comparison.subject, *comparison.benchmarks.values()]
+    render_source_caption(ds, [f.source_id for f in figs if f], lang)
+
+
+def comparison_indicator(comparison: PeriodComparison) -> str:
+    """The indicator of a comparison, whichever of its figures exists."""
+    figs = [comparison.subject, *comparison.benchmarks.values()]
+    return next(f.indicator_id for f in figs if f is not None)
+
+
+def _names(view, regions) -> dict[str, str]:
+    return {r: region_label(view.ds, r, view.lang) for r in regions}
+
+
+def _chart_title(view, choice: GrowthChoice, key: str, **extra) -> str:
+    ds, lang = view.ds, view.lang
+    basis = ds.indicator(choice.indicator)["period_basis"]
+    return t(key, lang, indicator=ds.name("indicators", choice.indicator, lang),
+             industry=industry_label(ds, view.industry, lang),
+             basis=t(f"growth_basis_{basis}", lang), **extra)
+
+
+def render_time_view(view, choice: GrowthChoice) -> tuple[pd.DataFrame, list[str]]:
+    """Rates period by period on the full grid; returns the plotted figures and their sources."""
+    ds, lang = view.ds, view.lang
+    ind = ds.indicator(choice.indicator)
+    series = derive_series(view.obs, choice.indicator, view.industry, choice.regions,
+                           choice.year_from, choice.year_to)
+    grid = trim_grid(period_grid(ind["period_basis"], choice.year_from, choice.year_to), series)
+    if series.empty:
+        st.plotly_chart(make_empty_chart(t("growth_no_series", lang)), key="growth_time_chart")
+        return make_figure_table(ds, [], lang), []
+    labels = {p: period_label(p, ind, lang) for p in grid}
+    chart_df = series.assign(x=series["period"].map(labels), label=series["period"].map(labels))
+    st.plotly_chart(make_trend_chart(
+        chart_df, x_values=[labels[p] for p in grid], region_names=_names(view, choice.regions),
+        title=_chart_title(view, choice, "growth_chart_time"),
+        x_title=t("growth_axis_period", lang), y_title=t("growth_axis_rate", lang)),
+        key="growth_time_chart")
+    figs = [Figure.from_row(r) for _, r in series.iterrows()]
+    return make_figure_table(ds, [(f, None) for f in figs], lang), [f.source_id for f in figs]
+
+
+def render_period_view(view, choice: GrowthChoice,
+                       comparison: PeriodComparison) -> tuple[pd.DataFrame, list[str]]:
+    """The three rates side by side for one period, gaps labelled in 百分点."""
+    ds, lang = view.ds, view.lang
+    ind = ds.indicator(choice.indicator)
+    period = period_label(choice.period, ind, lang) if choice.period else ""
+    bars = [(CITY, region_label(ds, CITY, lang),
+             comparison.subject.value if comparison.subject else None)]
+    bars += [(r, region_label(ds, r, lang), b.value if b else None)
+             for r, b in comparison.benchmarks.items()]
+    gap_texts = {r: t("growth_gap_label", lang, gap=g.signed())
+                 for r, g in comparison.gaps.items() if g is not None}
+    st.plotly_chart(make_period_bars_chart(
+        bars, title=_chart_title(view, choice, "growth_chart_period", period=period),
+        y_title=t("growth_axis_rate", lang), missing_text=t("growth_not_published", lang),
+        gap_texts=gap_texts), key="growth_period_chart")
+    render_source_popover(ds, [comparison.subject, *comparison.benchmarks.values()], lang,
+                          [g.derivation for g in comparison.gaps.values() if g is not None])
+    rows = [(comparison.subject, None)] if comparison.subject else []
+    rows += [(b, comparison.gaps[r]) for r, b in comparison.benchmarks.items() if b]
+    return make_figure_table(ds, rows, lang), [f.source_id for f, _ in rows]
+
+
+def render_gap_view(view, choice: GrowthChoice) -> tuple[pd.DataFrame, list[str]]:
+    """Qingdao minus each benchmark over time, in 百分点, where both rates are published."""
+    ds, lang = view.ds, view.lang
+    ind = ds.indicator(choice.indicator)
+    gaps = derive_gap_series(view.obs, choice.indicator, view.industry, choice.year_from,
+                             choice.year_to, choice.benchmarks)
+    if gaps.empty:
+        st.plotly_chart(make_empty_chart(t("growth_no_gap", lang)), key="growth_gap_chart")
+        return make_figure_table(ds, [], lang), []
+    grid = trim_grid(period_grid(ind["period_basis"], choice.year_from, choice.year_to), gaps)
+    labels = {p: period_label(p, ind, lang) for p in grid}
+    st.plotly_chart(make_gap_chart(
+        gaps.assign(x=gaps["period"].map(labels)), x_values=[labels[p] for p in grid],
+        region_names=_names(view, choice.benchmarks),
+        title=_chart_title(view, choice, "growth_chart_gap"), y_title=t("growth_axis_gap", lang)),
+        key="growth_gap_chart")
+    rows = []
+    for gap in gaps["gap"]:
+        rows += [(gap.city, None), (gap.benchmark, gap)]
+    unique = list({(f.region_code, f.period): (f, g) for f, g in rows}.values())
+    return make_figure_table(ds, unique, lang), [f.source_id for f, _ in unique]
+
+
+def render_districts(view, choice: GrowthChoice) -> None:
+    """A district against the city for the same period; which districts have no figure."""
+    ds, lang, obs = view.ds, view.lang, view.obs
+    st.subheader(t("growth_districts", lang))
+    have, none = districts_with_figures(ds, obs, choice.indicator, view.industry)
+    names = lambda codes: "、".join(region_label(ds, c, lang) for c in codes) if lang == "zh" \
+        else ", ".join(region_label(ds, c, lang) for c in codes)  # noqa: E731
+    if not have:
+        st.caption(t("growth_districts_nothing", lang))
+        return
+    st.caption(t("growth_districts_have", lang, names=names(have)))
+    if none:
+        st.caption(t("growth_districts_none", lang, names=names(none)))
+    district = render_url_selectbox(st, t("growth_district", lang), keys.GROWTH_DISTRICT, have,
+                                    have[0], lambda c: region_label(ds, c, lang))
+    periods = comparison_periods(obs, choice.indicator, view.industry, (district,))
+    comparisons = [derive_period_comparison(obs, choice.indicator, view.industry, p,
+                                            subject=district, benchmarks=(CITY,))
+                   for p in periods]
+    for comparison in comparisons[:1]:
+        st.code(make_growth_sentence(ds, comparison, lang), language=None, wrap_lines=True)
+    rows = []
+    for c in comparisons:
+        rows.append((c.subject, None))
+        if c.benchmarks[CITY] is not None:
+            rows.append((c.benchmarks[CITY], c.gaps[CITY]))
+    st.dataframe(for_display(make_figure_table(ds, rows, lang)), hide_index=True)
+    render_source_caption(ds, [f.source_id for f, _ in rows], lang)
+
+
+def render_rank(view, choice: GrowthChoice) -> None:
+    """Published ranks for the chosen period's year, with their sources."""
+    ds, lang = view.ds, view.lang
+    if not choice.period:
+        return
+    year = int(choice.period[:4])
+    ranks = rank_figures(view.obs, year)
+    if not ranks:
+        return
+    st.subheader(t("growth_rank", lang))
+    for fig in ranks:
+        ind = ds.indicator(fig.indicator_id)
+        st.markdown(md_escape(t("growth_rank_line", lang, indicator=ind[f"name_{lang}"],
+                                value=f"{fig.value:g}",
+                                period=period_label(fig.period, ind, lang))))
+    render_source_popover(ds, ranks, lang)
+    render_source_caption(ds, [f.source_id for f in ranks], lang)

@@ -1,0 +1,167 @@
+"""Growth against the benchmarks: series on a full period grid, gaps, one-period comparisons,
+districts against the city, and the nearest industry level with published rates.
+
+Rules of the data (see data/src/README.md):
+- Cumulative (1-N月) and single-month (当月) rates are different indicators and never mixed: a
+  series is one indicator.
+- January and February are published together, so a cumulative year starts at ``YYYY-02`` and
+  single-month rates start in March; the full year is the plain ``YYYY``.
+- Missing periods stay missing: the grid lists every period that could be published, so a line
+  breaks where nothing was published instead of joining its neighbours.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics.derive import Gap, derive_gap
+from metrics.load import Dataset
+from metrics.query import (BENCHMARK_REGIONS, CITY, Figure, latest_figure, same_period_figure,
+                           select)
+
+# Bases that form a time series of rates (multi-year averages and as-of values do not).
+SERIES_BASES = ("cumulative", "month", "quarter", "annual")
+# Indicators listed first in the choice, in this order; any other growth indicator follows.
+PREFERRED_ORDER = ("iva_growth_cum", "profit_growth_cum", "iva_growth_month",
+                   "profit_growth_month", "iva_growth_quarter", "gdp_growth_cum",
+                   "secondary_va_growth_cum")
+RANK_INDICATORS = ("iva_growth_rank_subprov",)
+
+
+def growth_indicators(obs: pd.DataFrame) -> list[str]:
+    """Growth indicators that have a time series, the headline ones first."""
+    ids = set(obs.loc[(obs["kind"] == "growth") & obs["period_basis"].isin(SERIES_BASES),
+                      "indicator_id"])
+    first = [i for i in PREFERRED_ORDER if i in ids]
+    return first + sorted(ids - set(first))
+
+
+def period_grid(basis: str, year_from: int, year_to: int) -> list[str]:
+    """Every period that could be published between two years, in order."""
+    grid: list[str] = []
+    for year in range(year_from, year_to + 1):
+        if basis == "cumulative":
+            grid += [f"{year}-{m:02d}" for m in range(2, 12)] + [str(year)]
+        elif basis == "month":
+            grid += [f"{year}-{m:02d}" for m in range(3, 13)]
+        elif basis == "quarter":
+            grid += [f"{year}Q{q}" for q in range(1, 5)]
+        else:
+            grid.append(str(year))
+    return grid
+
+
+def series_years(obs: pd.DataFrame, indicator_id: str) -> list[int]:
+    """The years in which the indicator has any figure (any region, any industry)."""
+    return sorted(set(obs.loc[obs["indicator_id"] == indicator_id, "year"]))
+
+
+def derive_series(obs: pd.DataFrame, indicator_id: str, industry: str, regions: tuple[str, ...],
+                  year_from: int, year_to: int) -> pd.DataFrame:
+    """Published (or derived) rates of ``regions`` in the year range, one row per figure."""
+    rows = obs[(obs["indicator_id"] == indicator_id) & (obs["industry_code"] == industry)
+               & obs["region_code"].isin(regions) & obs["year"].between(year_from, year_to)]
+    return rows.sort_values(["end", "region_code"]).reset_index(drop=True)
+
+
+def trim_grid(grid: list[str], series: pd.DataFrame) -> list[str]:
+    """The grid from the first to the last period with a figure (empty when there is none)."""
+    present = [i for i, p in enumerate(grid) if p in set(series["period"])]
+    return grid[present[0]:present[-1] + 1] if present else []
+
+
+@dataclass(frozen=True)
+class PeriodComparison:
+    """Qingdao (or a district) and its benchmarks for one period, with the gaps in 百分点."""
+
+    subject: Figure | None
+    benchmarks: dict[str, Figure | None]
+    gaps: dict[str, Gap | None]
+
+
+def _figure(obs: pd.DataFrame, indicator_id: str, region: str, industry: str,
+            period: str) -> Figure | None:
+    rows = select(obs, indicator_id=indicator_id, region_code=region, industry_code=industry,
+                  period=period)
+    return Figure.from_row(rows.iloc[0]) if len(rows) else None
+
+
+def derive_period_comparison(obs: pd.DataFrame, indicator_id: str, industry: str, period: str,
+                             subject: str = CITY,
+                             benchmarks: tuple[str, ...] = BENCHMARK_REGIONS) -> PeriodComparison:
+    """The subject's rate for ``period`` against each benchmark's rate for the same period."""
+    fig = _figure(obs, indicator_id, subject, industry, period)
+    bench = {r: _figure(obs, indicator_id, r, industry, period) for r in benchmarks}
+    return PeriodComparison(fig, bench, {r: derive_gap(fig, b) for r, b in bench.items()})
+
+
+def derive_gap_series(obs: pd.DataFrame, indicator_id: str, industry: str, year_from: int,
+                      year_to: int, benchmarks: tuple[str, ...] = BENCHMARK_REGIONS
+                      ) -> pd.DataFrame:
+    """Qingdao minus each benchmark, period by period, where both rates are published."""
+    city = derive_series(obs, indicator_id, industry, (CITY,), year_from, year_to)
+    records = []
+    for _, row in city.iterrows():
+        fig = Figure.from_row(row)
+        for region in benchmarks:
+            gap = derive_gap(fig, same_period_figure(obs, fig, region))
+            if gap is not None:
+                records.append({"period": fig.period, "end": row["end"], "region_code": region,
+                                "gap_pp": gap.value_pp, "gap": gap})
+    return pd.DataFrame.from_records(
+        records, columns=["period", "end", "region_code", "gap_pp", "gap"])
+
+
+def comparison_periods(obs: pd.DataFrame, indicator_id: str, industry: str,
+                       regions: tuple[str, ...] = (CITY,)) -> list[str]:
+    """Periods with a figure for any of ``regions``, newest first."""
+    rows = obs[(obs["indicator_id"] == indicator_id) & (obs["industry_code"] == industry)
+               & obs["region_code"].isin(regions)]
+    rows = rows.drop_duplicates("period").sort_values("end", ascending=False)
+    return list(rows["period"])
+
+
+def default_period(obs: pd.DataFrame, indicator_id: str, industry: str,
+                   up_to: int | None) -> str | None:
+    """Qingdao's latest period as of ``up_to``; else any region's latest."""
+    for region in (CITY, *BENCHMARK_REGIONS):
+        fig = latest_figure(obs, indicator_id, region, industry, up_to)
+        if fig is not None:
+            return fig.period
+    return None
+
+
+def district_codes(ds: Dataset) -> list[str]:
+    """The ten county-level units of Qingdao."""
+    reg = ds["regions"]
+    return list(reg.loc[reg["parent_code"] == CITY, "region_code"])
+
+
+def districts_with_figures(ds: Dataset, obs: pd.DataFrame, indicator_id: str,
+                           industry: str) -> tuple[list[str], list[str]]:
+    """(districts with at least one figure for the indicator and industry, districts with none)."""
+    have = set(obs.loc[(obs["indicator_id"] == indicator_id)
+                       & (obs["industry_code"] == industry), "region_code"])
+    codes = district_codes(ds)
+    return [c for c in codes if c in have], [c for c in codes if c not in have]
+
+
+def nearest_published_industry(ds: Dataset, obs: pd.DataFrame, indicator_id: str,
+                               industry: str) -> str | None:
+    """The closest level up the industry tree (division -> manufacturing -> all) with rates."""
+    parents = ds["industries"].set_index("industry_code")["parent_code"]
+    have = set(obs.loc[obs["indicator_id"] == indicator_id, "industry_code"])
+    code = parents.get(industry)
+    while code:
+        if code in have:
+            return code
+        code = parents.get(code)
+    return None
+
+
+def rank_figures(obs: pd.DataFrame, year: int) -> list[Figure]:
+    """Qingdao's published ranks on growth for ``year`` (e.g. 2nd of 15 sub-provincial cities)."""
+    rows = obs[obs["indicator_id"].isin(RANK_INDICATORS) & (obs["region_code"] == CITY)
+               & (obs["year"] == year)]
+    return [Figure.from_row(r) for _, r in rows.iterrows()]
