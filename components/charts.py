@@ -70,19 +70,23 @@ def make_trend_chart(df: pd.DataFrame, *, x_values: list[str], region_names: dic
 
 def make_period_bars_chart(bars: list[tuple[str, str, float | None]], *, title: str,
                            y_title: str, missing_text: str,
-                           gap_texts: dict[str, str] | None = None) -> go.Figure:
+                           gap_texts: dict[str, str] | None = None,
+                           notes: dict[str, str] | None = None) -> go.Figure:
     """One bar per region for one period: (region code, name, rate or None).
 
     A region with no published figure keeps its place with ``missing_text`` instead of a bar,
     so it is never read as zero. ``gap_texts`` (by region code) labels each benchmark's bar
-    with its gap to Qingdao in 百分点.
+    with its gap to Qingdao in 百分点; ``notes`` (by region code) marks a derived or preliminary
+    figure next to its value.
     """
-    gap_texts = gap_texts or {}
+    gap_texts, notes = gap_texts or {}, notes or {}
     fig = go.Figure(layout=dict(template=THEME, title=dict(text=title), height=360,
                                 showlegend=False))
     names = [name for _, name, _ in bars]
     for code, name, value in bars:
         label = "" if value is None else f"{value:g}%"
+        if code in notes and value is not None:
+            label += f" ({notes[code]})"
         if code in gap_texts:
             label += f"<br>{gap_texts[code]}"
         fig.add_trace(go.Bar(

@@ -45,7 +45,8 @@ class GrowthChoice:
 def render_growth_controls(view) -> GrowthChoice:
     """The indicator, view, benchmarks, year range and period controls."""
     lang, ds, obs = view.lang, view.ds, view.obs
-    c1, c2, c3 = st.columns([3, 2, 2])
+    c1, c6 = st.columns([3, 2])
+    c2, c3, c4, c5 = st.columns([3, 4, 1.2, 1.2])
     indicators = growth_indicators(obs)
     indicator = render_url_selectbox(c1, t("growth_indicator", lang), keys.GROWTH_INDICATOR,
                                      indicators, indicators[0],
@@ -56,7 +57,6 @@ def render_growth_controls(view) -> GrowthChoice:
                                  tuple(BENCHMARK_CHOICES), "all",
                                  lambda b: t(f"growth_bench_{b}", lang))
     years = [str(y) for y in series_years(obs, indicator)] or ["2024"]
-    c4, c5, c6 = st.columns([1, 1, 2])
     # The page's default span is 2022 to the latest year; 2021 baselines stay reachable.
     first = DEFAULT_FIRST_YEAR if DEFAULT_FIRST_YEAR in years else years[0]
     y0 = render_url_selectbox(c4, t("growth_from", lang), keys.GROWTH_FROM, years, first, str)
@@ -152,10 +152,13 @@ def render_period_view(view, choice: GrowthChoice,
              for r, b in comparison.benchmarks.items()]
     gap_texts = {r: t("growth_gap_label", lang, gap=g.signed())
                  for r, g in comparison.gaps.items() if g is not None}
+    figures = {CITY: comparison.subject, **comparison.benchmarks}
+    notes = {r: t(f"status_{f.status}", lang) for r, f in figures.items()
+             if f is not None and f.status != "published"}
     st.plotly_chart(make_period_bars_chart(
         bars, title=_chart_title(view, choice, "growth_chart_period", period=period),
         y_title=t("growth_axis_rate", lang), missing_text=t("growth_not_published", lang),
-        gap_texts=gap_texts), key="growth_period_chart")
+        gap_texts=gap_texts, notes=notes), key="growth_period_chart")
     render_source_popover(ds, [comparison.subject, *comparison.benchmarks.values()], lang,
                           [g.derivation for g in comparison.gaps.values() if g is not None])
     rows = [(comparison.subject, None)] if comparison.subject else []

@@ -77,3 +77,26 @@ def test_language_switch_and_navigation_keep_the_view(browser):
         wait_rendered(page)
         assert "lang=en" in page.url and "industry=HT" in page.url
         assert page.get_by_role("combobox", name="Industry").input_value() == "High-tech manufacturing"
+
+
+def test_growth_shared_link_first_request_and_csv_matches_chart(browser):
+    link = "/growth?lang=en&indicator=iva_growth_cum&view=period&at=2024-05"
+    with streamlit_server() as base:
+        page, requests = open_page(browser, base + link)
+        main = page.get_by_test_id("stMain").inner_text()
+        assert ("In Jan-May 2024, Qingdao's above-scale industrial value added grew 9.6% year on "
+                "year, 1.1 percentage points above Shandong and 3.4 percentage points above China."
+                ) in main
+        plotted = page.evaluate(
+            "() => document.querySelector('.js-plotly-plot').data.map(d => [d.x[0], d.y[0]])")
+        assert plotted == [["Qingdao", 9.6], ["Shandong", 8.5], ["China", 6.2]]
+        with page.expect_download() as info:
+            page.get_by_test_id("stDownloadButton").first.get_by_role("button").click()
+        import csv
+        import io
+        text = open(info.value.path(), encoding="utf-8-sig").read()
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [(r["Region"], float(r["Value"])) for r in rows] == [tuple(p) for p in plotted]
+        assert [r["Gap (pp)"] for r in rows] == ["", "1.1", "3.4"]
+        assert all(r["Period"] == "Jan-May 2024" for r in rows)
+        assert all(is_local(u) for u in requests), [u for u in requests if not is_local(u)]
