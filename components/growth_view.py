@@ -15,7 +15,7 @@ from metrics.query import BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, Figure
 from components import keys
 from components.charts import make_empty_chart, make_gap_chart, make_period_bars_chart, make_trend_chart
 from components.i18n import t
-from components.labels import industry_label, period_label, region_label
+from components.labels import figure_industry_label, industry_label, period_label, region_label
 from components.provenance import md_escape, render_source_caption, render_source_popover
 from components.sentences import make_growth_sentence
 from components.state import render_url_segmented, render_url_selectbox, set_url_value
@@ -113,9 +113,10 @@ def _names(view, regions) -> dict[str, str]:
 
 def _chart_title(view, choice: GrowthChoice, key: str, **extra) -> str:
     ds, lang = view.ds, view.lang
-    basis = ds.indicator(choice.indicator)["period_basis"]
+    ind = ds.indicator(choice.indicator)
+    basis = ind["period_basis"]
     return t(key, lang, indicator=ds.name("indicators", choice.indicator, lang),
-             industry=industry_label(ds, view.industry, lang),
+             industry=figure_industry_label(ds, view.industry, ind, lang),
              basis=t(f"growth_basis_{basis}", lang), **extra)
 
 

@@ -25,6 +25,15 @@ def industry_label(ds: Dataset, code: str, lang: str) -> str:
     return f"{code[1:]} {name}" if code.startswith("C") and len(code) == 3 else name
 
 
+def figure_industry_label(ds: Dataset, industry_code: str, indicator: dict, lang: str) -> str:
+    """The industry of a figure. ``ALL`` means above-scale industry only for indicators scoped
+    规模以上; for the others (GDP, counts of champions or platforms) it means the figure is not
+    split by industry, and says so."""
+    if industry_code == "ALL" and indicator.get("scope") != "规模以上":
+        return t("industry_unsplit", lang)
+    return industry_label(ds, industry_code, lang)
+
+
 def unit_label(indicator: dict, lang: str) -> str:
     """The indicator's unit in ``lang``."""
     return indicator[f"unit_{lang}"]

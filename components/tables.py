@@ -14,7 +14,7 @@ from metrics.load import Dataset
 from metrics.query import Figure
 
 from components.i18n import t
-from components.labels import industry_label, period_label, region_label, unit_label
+from components.labels import figure_industry_label, period_label, region_label, unit_label
 
 FIGURE_COLUMNS = ("col_indicator", "col_region", "col_industry", "col_period", "col_value",
                   "col_qualifier", "col_unit", "col_status", "col_gap", "col_derivation",
@@ -32,7 +32,8 @@ def make_figure_table(ds: Dataset, rows: Iterable[tuple[Figure, Gap | None]],
         derivation = gap.derivation if gap else (fig.derivation or "")
         records.append([
             ind[f"name_{lang}"], region_label(ds, fig.region_code, lang),
-            industry_label(ds, fig.industry_code, lang), period_label(fig.period, ind, lang),
+            figure_industry_label(ds, fig.industry_code, ind, lang),
+            period_label(fig.period, ind, lang),
             fig.value, fig.qualifier, unit_label(ind, lang), t(f"status_{fig.status}", lang),
             gap.value_pp if gap else None, derivation, src["publisher"], src["title"],
             src["date_published"], src["url"] or "", src["tier"], fig.quote])
