@@ -24,16 +24,31 @@ FIGURE_COLUMNS = ("col_indicator", "col_region", "col_industry", "col_period", "
 
 def make_figure_table(ds: Dataset, rows: Iterable[tuple[Figure, Gap | None]],
                       lang: str) -> pd.DataFrame:
-    """One row per figure with its gap to Qingdao (for benchmarks) and its full source."""
+    """One row per figure with its gap to Qingdao (for benchmarks) and its full source.
+
+    Lookups are done once per distinct code, not per row: the data page shows every
+    observation.
+    """
+    indicators = ds["indicators"].set_index("indicator_id").to_dict("index")
+    sources = ds["sources"].set_index("source_id").to_dict("index")
+    regions: dict[str, str] = {}
+    industries: dict[tuple[str, str], str] = {}
+    periods: dict[tuple[str, str], str] = {}
     records = []
     for fig, gap in rows:
-        ind = ds.indicator(fig.indicator_id)
-        src = ds.source(fig.source_id)
+        ind = {**indicators[fig.indicator_id], "indicator_id": fig.indicator_id}
+        src = sources[fig.source_id]
+        if fig.region_code not in regions:
+            regions[fig.region_code] = region_label(ds, fig.region_code, lang)
+        ikey = (fig.industry_code, fig.indicator_id)
+        if ikey not in industries:
+            industries[ikey] = figure_industry_label(ds, fig.industry_code, ind, lang)
+        pkey = (fig.period, ind["period_basis"])
+        if pkey not in periods:
+            periods[pkey] = period_label(fig.period, ind, lang)
         derivation = gap.derivation if gap else (fig.derivation or "")
         records.append([
-            ind[f"name_{lang}"], region_label(ds, fig.region_code, lang),
-            figure_industry_label(ds, fig.industry_code, ind, lang),
-            period_label(fig.period, ind, lang),
+            ind[f"name_{lang}"], regions[fig.region_code], industries[ikey], periods[pkey],
             fig.value, fig.qualifier, unit_label(ind, lang), t(f"status_{fig.status}", lang),
             gap.value_pp if gap else None, derivation, src["publisher"], src["title"],
             src["date_published"], src["url"] or "", src["tier"], fig.quote])
