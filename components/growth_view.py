@@ -117,7 +117,9 @@ def _chart_title(view, choice: GrowthChoice, key: str, **extra) -> str:
     basis = ind["period_basis"]
     return t(key, lang, indicator=ds.name("indicators", choice.indicator, lang),
              industry=figure_industry_label(ds, view.industry, ind, lang),
-             basis=t(f"growth_basis_{basis}", lang), **extra)
+             basis=t(f"growth_basis_{basis}", lang),
+             years=(f"{choice.year_from}" if choice.year_from == choice.year_to
+                    else f"{choice.year_from}-{choice.year_to}"), **extra)
 
 
 def render_time_view(view, choice: GrowthChoice) -> tuple[pd.DataFrame, list[str]]:
