@@ -22,18 +22,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from metrics.paths import DATA_DIR, MANIFEST_NAME, REPO_ROOT, SRC_DIR
+from metrics.paths import DATA_DIR, MANIFEST_NAME, SRC_DIR, rel_to_repo
 from metrics.schema import SPECS, TableSpec, sidecar_dict
 from metrics.validate import FILE_COL, ROW_COL, DataError, validate_tables
 
 PARQUET_COMPRESSION = "zstd"
 
-
-def _rel(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(REPO_ROOT).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _convert(spec: TableSpec, raw: dict[str, str], file: str, row: str) -> dict:
@@ -67,11 +61,11 @@ def read_source_table(spec: TableSpec, src_dir: Path = SRC_DIR) -> tuple[pd.Data
     folder = src_dir / spec.name
     files = sorted(folder.glob("*.csv"))
     if not files:
-        raise DataError(_rel(folder), None, None, "no CSV file for this table")
+        raise DataError(rel_to_repo(folder), None, None, "no CSV file for this table")
     records: list[dict] = []
     expected = [c.name for c in spec.columns]
     for path in files:
-        file = _rel(path)
+        file = rel_to_repo(path)
         with path.open(encoding="utf-8", newline="") as fh:
             text = fh.read()
         if text.startswith("\ufeff"):
@@ -95,7 +89,7 @@ def read_source_table(spec: TableSpec, src_dir: Path = SRC_DIR) -> tuple[pd.Data
             rec[FILE_COL], rec[ROW_COL] = file, row
             records.append(rec)
     df = pd.DataFrame.from_records(records, columns=expected + [FILE_COL, ROW_COL])
-    return df, [_rel(p) for p in files]
+    return df, [rel_to_repo(p) for p in files]
 
 
 def data_version(src_dir: Path = SRC_DIR) -> str:

@@ -14,23 +14,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from metrics.paths import DATA_DIR, MANIFEST_NAME, REPO_ROOT
+from metrics.paths import DATA_DIR, MANIFEST_NAME, rel_to_repo
 from metrics.schema import SPECS
 from metrics.validate import FILE_COL, REBUILD_HINT, ROW_COL, DataError, validate_tables
 
-
-def _rel(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(REPO_ROOT).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def load_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     """One table as a DataFrame, after checking the file's schema column by column."""
     spec = SPECS[name]
     path = data_dir / f"{name}.parquet"
-    file = _rel(path)
+    file = rel_to_repo(path)
     if not path.exists():
         raise DataError(file, None, None, f"file is missing. {REBUILD_HINT}")
     try:
@@ -107,11 +101,11 @@ def load_manifest(data_dir: Path = DATA_DIR) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataError(_rel(path), None, None, f"file is missing. {REBUILD_HINT}") from None
+        raise DataError(rel_to_repo(path), None, None, f"file is missing. {REBUILD_HINT}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataError(_rel(path), None, None, f"not valid JSON ({exc}). {REBUILD_HINT}") from None
+        raise DataError(rel_to_repo(path), None, None, f"not valid JSON ({exc}). {REBUILD_HINT}") from None
     if not isinstance(manifest, dict) or "data_version" not in manifest:
-        raise DataError(_rel(path), "data_version", None, f"missing. {REBUILD_HINT}")
+        raise DataError(rel_to_repo(path), "data_version", None, f"missing. {REBUILD_HINT}")
     return manifest
 
 
