@@ -41,19 +41,25 @@ def unit_label(indicator: dict, lang: str) -> str:
 
 def format_value(value: float, qualifier: str, indicator: dict, lang: str,
                  with_unit: bool = True) -> str:
-    """'9.6%', '4,800多家' / '4,800+ enterprises', '约13,000亿元': value, bound and unit."""
+    """The value as a sentence would give it, bound and unit included:
+    '9.6%', '4,800多家' / '4,800+ enterprises', '超过95%' / 'more than 95%', '12%以上',
+    '约13,000亿元' / 'about 13,000 100 million yuan'."""
     number = format_number(value)
-    if qualifier:
-        key = {">": "qual_gt", ">=": "qual_ge", "~": "qual_approx"}[qualifier]
-        number = t(key, lang, v=number)
-    if not with_unit:
-        return number
-    unit = unit_label(indicator, lang)
+    unit = unit_label(indicator, lang) if with_unit else ""
     if unit == "%":
-        return f"{number}%"
-    if lang == "zh":
-        return f"{number}{unit}"
-    return f"{number} {unit}"
+        core = f"{number}%"
+    elif unit:
+        core = f"{number}{unit}" if lang == "zh" else f"{number} {unit}"
+    else:
+        core = number
+    if not qualifier:
+        return core
+    if qualifier == ">" and unit not in ("%", ""):
+        # 4,800多家 / 4,800+ enterprises: the bound sits between the number and the unit
+        return f"{number}多{unit}" if lang == "zh" else f"{number}+ {unit}"
+    key = {">": "qual_gt_pct" if unit == "%" else "qual_gt", ">=": "qual_ge",
+           "~": "qual_approx"}[qualifier]
+    return t(key, lang, v=core)
 
 
 def period_label(code: str, indicator: dict, lang: str) -> str:

@@ -167,6 +167,7 @@ class SectionCounts:
     missing: list[str] = field(default_factory=list)
 
     def all_tiles(self) -> list[CountTile]:
+        """Qingdao's tiles, then the context-only ones."""
         return self.tiles + self.context_tiles
 
     def source_ids(self) -> list[str]:
@@ -192,7 +193,8 @@ def derive_share(city: Figure, bench: Figure) -> tuple[float, str] | None:
     return share, text
 
 
-def derive_context(obs: pd.DataFrame, fig: Figure, kind: str, up_to: int | None) -> tuple[Context, ...]:
+def derive_context(obs: pd.DataFrame, fig: Figure, kind: str,
+                   up_to: int | None) -> tuple[Context, ...]:
     """Shandong's and China's latest figures of the same indicator as of ``up_to``, each with
     Qingdao's share (counts) or gap (rates) when they are for the same period."""
     out = []
@@ -296,17 +298,25 @@ class EntitySelection:
     other_industries: int = 0  # tagged with other industries
 
 
+def known_by(year: float | None, published: str, up_to: int | None) -> bool:
+    """Whether an entity recognised in ``year`` is known as of ``up_to``: a year before the
+    chosen one, or the same year once the source had reported it (the first national list of
+    excellence-level smart factories, the 2024 cycle, was published in January 2025). An entity
+    with no recorded year is always kept."""
+    if up_to is None or year is None or pd.isna(year):
+        return True
+    if year != up_to // 100:
+        return year < up_to // 100
+    parts = published.split("-")
+    return int(parts[0]) * 100 + int(parts[1]) <= up_to
+
+
 def derive_entities(ds: Dataset, entity_types: tuple[str, ...], industry: str,
                     up_to: int | None) -> EntitySelection:
-    """Entities of ``entity_types`` recognised by ``up_to``'s year (an entity with no recorded
-    year is kept), narrowed to ``industry`` by their industry codes; ordered by year."""
+    """Entities of ``entity_types`` narrowed to ``industry`` by their industry codes, then to
+    those known as of ``up_to`` (:func:`known_by`); ordered by type and year."""
     ent = ds["entities"]
     ent = ent[ent["entity_type"].isin(entity_types)]
-    later = 0
-    if up_to is not None:
-        too_late = ent["year"].notna() & (ent["year"] > up_to // 100)
-        later = int(too_late.sum())
-        ent = ent[~too_late]
     without = other = 0
     if industry != "ALL":
         members = industry_members(ds, industry)
@@ -315,5 +325,9 @@ def derive_entities(ds: Dataset, entity_types: tuple[str, ...], industry: str,
         without = int((~has_codes).sum())
         other = int((has_codes & ~match).sum())
         ent = ent[match]
+    src = ds["sources"].set_index("source_id")["date_published"]
+    known = [known_by(y, src[s], up_to) for y, s in zip(ent["year"], ent["source_id"])]
+    later = len(known) - sum(known)
+    ent = ent[pd.Series(known, index=ent.index, dtype=bool)]
     ent = ent.sort_values(["entity_type", "year", "entity_id"], na_position="last", kind="stable")
     return EntitySelection(ent.reset_index(drop=True), without, later, other)

@@ -1,0 +1,86 @@
+"""Pure figure factories of the 数字化转型, 创新能力 and 目标进度 pages (no st.* inside).
+
+- The timeline places each published count at its own date (an "as of" count is a stock on
+  that day). Points are joined by a thin dotted line only to guide the eye: nothing was
+  published in between. Each region has its own panel, because Qingdao's counts (4-8
+  lighthouses) would vanish on China's scale (20-99); the regions keep their colours.
+- Progress bars show the share of a target reached. A target without a published actual, or a
+  growth-rate target (where a share of the rate means nothing), has no bar but a text in its
+  row, so it is never read as 0 % done.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components.charts import DISTRICT_COLOUR, REGION_COLOURS, THEME
+
+# Bars beyond this share of the target are cut at it (the text gives the real share).
+MAX_SHARE_SHOWN = 150.0
+MUTED = "#7F8C8D"
+# Timeline panels in pixels: each panel, the room between panels for the date ticks and the
+# next panel's title, and the room above the first for the chart title.
+PANEL_HEIGHT, PANEL_GAP, PANEL_TOP = 170, 80, 110
+
+
+def make_timeline_chart(points: pd.DataFrame, *, region_names: dict[str, str], title: str,
+                        y_title: str) -> go.Figure:
+    """Counts over time, one panel per region in ``region_names`` that has points.
+
+    ``points`` has columns region_code, date (Timestamp), value, text (the label on the point,
+    e.g. '8' or '~99'), hover (period and source) and derived (bool: drawn as an open marker).
+    """
+    regions = [c for c in region_names if (points["region_code"] == c).any()]
+    rows = max(len(regions), 1)
+    height = PANEL_TOP + (PANEL_HEIGHT + PANEL_GAP) * rows
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True,
+                        vertical_spacing=PANEL_GAP / (height - PANEL_TOP),
+                        subplot_titles=[region_names[c] for c in regions] or [""])
+    fig.update_layout(template=THEME, title=dict(text=title), showlegend=False, height=height)
+    for i, code in enumerate(regions, start=1):
+        df = points[points["region_code"] == code].sort_values("date")
+        colour = REGION_COLOURS.get(code, DISTRICT_COLOUR)
+        symbols = ["circle-open" if d else "circle" for d in df["derived"]]
+        fig.add_trace(go.Scatter(
+            x=df["date"], y=df["value"], name=region_names[code], mode="lines+markers+text",
+            line=dict(color=colour, width=1.5, dash="dot"),
+            marker=dict(size=11, color=colour, symbol=symbols, line=dict(width=2, color=colour)),
+            text=list(df["text"]), textposition="top center", cliponaxis=False,
+            customdata=list(df["hover"]), hovertemplate="%{customdata}<extra></extra>"),
+            row=i, col=1)
+        top = float(df["value"].max()) if len(df) else 1.0
+        fig.update_yaxes(title_text=y_title, range=[0, top * 1.35 + 1], rangemode="tozero",
+                         row=i, col=1)
+    fig.update_xaxes(type="date", tickformat="%Y-%m", showticklabels=True)
+    return fig
+
+
+def make_progress_chart(rows: list[dict], *, title: str, x_title: str,
+                        target_line_text: str) -> go.Figure:
+    """Horizontal bars of the share of each target reached (%), one row per target.
+
+    Each row is a dict with ``label`` (the target, shown on the axis), ``share`` (float or None)
+    and ``text`` (shown at the bar's end, or alone in the row when there is no bar, e.g.
+    'no published actual'). A vertical line marks 100 % (the target).
+    """
+    labels = [r["label"] for r in rows]
+    shares = [r["share"] for r in rows]
+    shown = [None if s is None else min(s, MAX_SHARE_SHOWN) for s in shares]
+    fig = go.Figure(layout=dict(template=THEME, title=dict(text=title), showlegend=False,
+                                height=140 + 56 * max(len(rows), 1)))
+    fig.add_trace(go.Bar(
+        y=labels, x=shown, orientation="h", marker_color=REGION_COLOURS["370200"],
+        text=[r["text"] if s is not None else "" for r, s in zip(rows, shares)],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x}%<extra></extra>"))
+    for r, s in zip(rows, shares):
+        if s is None:
+            fig.add_annotation(y=r["label"], x=0, text=r["text"], showarrow=False,
+                               xanchor="left", font=dict(color=MUTED))
+    fig.add_vline(x=100, line_color="#1F2A36", line_width=1.5, line_dash="dash", layer="below",
+                  annotation_text=target_line_text, annotation_position="top")
+    fig.update_xaxes(title_text=x_title, range=[0, MAX_SHARE_SHOWN + 20], ticksuffix="%")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels[::-1],
+                     automargin=True)
+    return fig
