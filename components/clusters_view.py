@@ -1,0 +1,362 @@
+"""Pieces of the 产业集群 (Cluster map) page: the cached boundaries, the choices, the map with its
+click-to-select, the district card, and pure builders of the tables shown and exported.
+
+Clicking a district: ``st.plotly_chart(on_select=..., selection_mode="points")`` reports, in
+streamlit 1.67, a selection whose points carry the clicked polygon's ``location`` (its GB/T 2260
+code) for a ``Choroplethmap`` (checked in Chromium). The callback copies it into the URL-kept
+district, the same state as the District select box, which works everywhere (also where a map
+click does not, e.g. keyboard use).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from metrics.clusters import (ANY, BOUNDARY_CREDIT, ENTITY_TYPES, LEVELS,
+                              count_recognised_after, default_figure_indicator,
+                              default_figure_period, district_figures, figure_indicators,
+                              figure_industry, figure_periods, filter_entities,
+                              load_district_geojson)
+from metrics.load import Dataset
+from metrics.query import LATEST
+
+from components import keys
+from components.i18n import t
+from components.labels import (figure_industry_label, format_value, industry_label, period_label,
+                               region_label, unit_label)
+from components.map_charts import make_district_map_chart
+from components.provenance import md_escape, render_source_caption, render_source_popover
+from components.state import render_url_segmented, render_url_selectbox, set_url_value
+from components.tables import for_display, make_figure_table
+
+MEASURES = ("count", "figure")
+# Widget key of the map: its selection lives in the session only, the district in the URL.
+MAP_CHART_KEY = "clusters_map_chart"
+# Beyond this many figures the card's list scrolls in a box of this height (px).
+CARD_LIST_MAX = 8
+CARD_LIST_HEIGHT = 320
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def get_district_geojson() -> dict:
+    """The bundled district boundaries (83 KB), read once per server; DataError is not cached."""
+    return load_district_geojson()
+
+
+@dataclass(frozen=True)
+class MapChoice:
+    """What the official chose on the page (all of it kept in the URL)."""
+
+    measure: str
+    entity_type: str
+    level: str
+    district: str
+    figure_industry: str
+    indicator: str | None
+    period: str | None
+
+
+def type_label(code: str, lang: str) -> str:
+    """'产业集群' / 'Industrial cluster'; ``all`` is 'all types'."""
+    return t("clusters_all_types" if code == ANY else f"clusters_type_{code}", lang)
+
+
+def level_label(code: str, lang: str) -> str:
+    """'国家级' / 'National'; ``all`` is 'all levels'."""
+    return t("clusters_all_levels" if code == ANY else f"clusters_level_{code}", lang)
+
+
+def entity_industry_label(ds: Dataset, code: str, lang: str) -> str:
+    """The industry filter as it applies to entities: ALL means every industry, tagged or not."""
+    return t("clusters_all_industries", lang) if code == "ALL" else industry_label(ds, code, lang)
+
+
+def point_text(view) -> str:
+    """The point in time of an entity count: entities are recognised by year."""
+    if view.point == LATEST or view.up_to is None:
+        return t("clusters_point_latest", view.lang)
+    return t("clusters_point_year", view.lang, year=view.up_to // 100)
+
+
+def render_map_controls(view, districts: list[str]) -> MapChoice:
+    """Measure, level, entity type, district, and (for figures) indicator and period."""
+    lang, ds, obs = view.lang, view.ds, view.obs
+    c1, c2 = st.columns([2, 3])
+    measure = render_url_segmented(c1, t("clusters_measure", lang), keys.MAP_MEASURE, MEASURES,
+                                   "count", lambda m: t(f"clusters_measure_{m}", lang))
+    level = render_url_segmented(c2, t("clusters_level", lang), keys.MAP_LEVEL, (ANY, *LEVELS),
+                                 ANY, lambda v: level_label(v, lang))
+    c3, c4, c5, c6 = st.columns([2, 2.6, 3, 2])
+    etype = render_url_selectbox(c3, t("clusters_type", lang), keys.MAP_ENTITY_TYPE,
+                                 (ANY, *ENTITY_TYPES), ANY, lambda v: type_label(v, lang))
+    district = render_url_selectbox(
+        c4, t("clusters_district", lang), keys.MAP_DISTRICT, (ANY, *districts), ANY,
+        lambda c: t("clusters_all_districts", lang) if c == ANY else region_label(ds, c, lang),
+        t("clusters_click_help", lang))
+    industry = figure_industry(obs, districts, view.industry, view.up_to)
+    indicator = period = None
+    indicators = figure_indicators(obs, districts, industry, view.up_to)
+    if measure == "figure" and indicators:
+        default = default_figure_indicator(obs, districts, industry, view.up_to)
+        indicator = render_url_selectbox(c5, t("clusters_figure", lang), keys.MAP_FIGURE,
+                                         indicators, default,
+                                         lambda i: ds.name("indicators", i, lang))
+        ind = ds.indicator(indicator)
+        period = render_url_selectbox(
+            c6, t("clusters_figure_period", lang), keys.MAP_FIGURE_PERIOD,
+            figure_periods(obs, districts, indicator, industry, view.up_to),
+            default_figure_period(obs, districts, indicator, industry, view.up_to),
+            lambda p: period_label(p, ind, lang))
+    return MapChoice(measure, etype, level, district, industry, indicator, period)
+
+
+def render_filter_notes(view, choice: MapChoice, all_entities: pd.DataFrame) -> None:
+    """How the industry filter matches entities, and what it and the point in time leave out
+    (counted among the entities of the chosen type and level)."""
+    lang, industry = view.lang, view.industry
+    of_kind = filter_entities(all_entities, entity_type=choice.entity_type, level=choice.level)
+    notes = []
+    if industry == "HT":
+        notes.append(t("clusters_ht_note", lang))
+    elif industry == "EQ":
+        notes.append(t("clusters_eq_note", lang))
+    elif industry == "C":
+        notes.append(t("clusters_c_note", lang))
+    if industry != "ALL":
+        untagged = int((of_kind["industry_codes"].map(len) == 0).sum())
+        if untagged:
+            notes.append(t("clusters_untagged_note", lang, n=untagged))
+    year = view.up_to // 100 if view.up_to else None
+    later = count_recognised_after(filter_entities(of_kind, industry=industry), year)
+    if later:
+        notes.append(t("clusters_after_note", lang, n=later, year=year))
+    if notes:
+        st.caption("  \n".join(md_escape(n) for n in notes))
+
+
+def selected_location(selection) -> str | None:
+    """The district code of the first clicked point of a plotly selection, else None."""
+    points = ((selection or {}).get("selection") or {}).get("points") or []
+    for point in points:
+        code = point.get("location") or (point.get("customdata") or [None])[0]
+        if code:
+            return str(code)
+    return None
+
+
+def _on_map_select(districts: list[str]) -> None:
+    # An emptied selection (a second click on the same district) leaves the choice as it is.
+    code = selected_location(st.session_state.get(MAP_CHART_KEY))
+    if code in districts:
+        set_url_value(keys.MAP_DISTRICT, code, ANY)
+
+
+def _filters_text(view, choice: MapChoice) -> str:
+    lang = view.lang
+    return " · ".join((type_label(choice.entity_type, lang), level_label(choice.level, lang),
+                       entity_industry_label(view.ds, view.industry, lang)))
+
+
+def _figure_map_texts(view, choice: MapChoice, figures: pd.DataFrame,
+                      names: dict[str, str]) -> tuple[list, list[str], str, str, list[str]]:
+    """Values, hover texts, title, colour-bar title and sources of a district-figure map."""
+    ds, lang = view.ds, view.lang
+    ind = ds.indicator(choice.indicator)
+    name, unit = ind[f"name_{lang}"], unit_label(ind, lang)
+    period = period_label(choice.period, ind, lang)
+    hovers = []
+    for code, fig in zip(figures["region_code"], figures["figure"]):
+        if fig is None:
+            hovers.append(t("clusters_hover_missing", lang, district=names[code],
+                            indicator=name, period=period))
+            continue
+        status = "" if fig.status == "published" else f" ({t('status_' + fig.status, lang)})"
+        hovers.append(t("clusters_hover_figure", lang, district=names[code], indicator=name,
+                        value=format_value(fig.value, fig.qualifier, ind, lang), period=period,
+                        status=status))
+    title = t("clusters_map_title_figure", lang, indicator=name, period=period, unit=unit,
+              industry=figure_industry_label(ds, choice.figure_industry, ind, lang))
+    colorbar = t("clusters_colorbar_figure", lang, indicator=name, unit=unit, period=period)
+    sources = [f.source_id for f in figures["figure"] if f is not None]
+    return list(figures["value"]), hovers, title, colorbar, sources
+
+
+def _count_map_texts(view, choice: MapChoice, counts: pd.DataFrame,
+                     names: dict[str, str]) -> tuple[list, list[str], str, str]:
+    """Values, hover texts, title and colour-bar title of an entity-count map."""
+    lang = view.lang
+    filters, point = _filters_text(view, choice), point_text(view)
+    hovers = [t("clusters_hover_count", lang, district=names[c], n=n, filters=filters,
+                point=point) for c, n in zip(counts["region_code"], counts["total"])]
+    return (list(counts["total"]), hovers,
+            t("clusters_map_title_count", lang, filters=filters, point=point),
+            t("clusters_colorbar_count", lang, point=point))
+
+
+def render_district_map(view, choice: MapChoice, geojson: dict, districts: list[str],
+                        counts: pd.DataFrame, figures: pd.DataFrame | None,
+                        located_sources: list[str], n_citywide: int) -> list[str]:
+    """The map of the chosen measure, clickable, with its notes, sources and the boundary
+    credit; returns the source ids of what it colours.
+
+    With no district figure as of the chosen point, it says so and maps the entity counts.
+    """
+    ds, lang = view.ds, view.lang
+    names = {c: region_label(ds, c, lang) for c in districts}
+    by_figure = choice.measure == "figure" and figures is not None
+    if choice.measure == "figure" and figures is None:
+        st.info(t("clusters_no_district_figures", lang), icon=":material/search_off:")
+    if by_figure and choice.figure_industry != view.industry:
+        st.caption(md_escape(t("clusters_figure_industry_fallback", lang,
+                               industry=industry_label(ds, view.industry, lang),
+                               fallback=figure_industry_label(
+                                   ds, "ALL", ds.indicator(choice.indicator), lang))))
+    if by_figure:
+        values, hovers, title, colorbar, sources = _figure_map_texts(view, choice, figures,
+                                                                     names)
+        note = t("clusters_figure_note", lang)
+    else:
+        values, hovers, title, colorbar = _count_map_texts(view, choice, counts, names)
+        sources, note = list(located_sources), t("clusters_count_note", lang, n=n_citywide)
+    fig = make_district_map_chart(
+        geojson, locations=districts, values=values, hover_texts=hovers, title=title,
+        colorbar_title=colorbar, missing_label=t("clusters_no_figure", lang),
+        attribution=t("clusters_attribution", lang, credit=BOUNDARY_CREDIT), integer_scale=not by_figure,
+        selected=None if choice.district == ANY else choice.district)
+    st.plotly_chart(fig, key=MAP_CHART_KEY, on_select=partial(_on_map_select, districts),
+                    selection_mode="points", config={"scrollZoom": False})
+    if sources:
+        render_source_caption(ds, sources, lang, note)
+    else:
+        st.caption(md_escape(note))
+    st.caption(t("clusters_attribution", lang, credit=BOUNDARY_CREDIT))
+    return sources
+
+
+def render_district_card(view, choice: MapChoice, located: pd.DataFrame,
+                         citywide: pd.DataFrame, counts: pd.DataFrame) -> None:
+    """The chosen district: its entities and its published figures with their sources; with no
+    district chosen, how the entities divide between districts and the city as a whole."""
+    ds, lang = view.ds, view.lang
+    if choice.district == ANY:
+        st.info(t("clusters_card_pick", lang), icon=":material/touch_app:")
+        st.caption(t("clusters_card_summary", lang, located=len(located),
+                     citywide=len(citywide)))
+        top = counts.sort_values("total", ascending=False, kind="stable").iloc[0]
+        if top["total"] > 0:
+            st.caption(t("clusters_card_top", lang, n=int(top["total"]),
+                         district=md_escape(region_label(ds, top["region_code"], lang))))
+        return
+    name = region_label(ds, choice.district, lang)
+    st.markdown(f"#### {md_escape(name)} · {choice.district}")
+    mine = located[located["district_code"] == choice.district]
+    st.markdown(f"**{md_escape(t('clusters_card_entities', lang, district=name, n=len(mine)))}**")
+    if mine.empty:
+        st.caption(t("clusters_card_no_entities", lang))
+    for _, e in mine.iterrows():
+        year = "" if pd.isna(e["year"]) else f" · {int(e['year'])}"
+        st.markdown(f"- {md_escape(e['name_' + lang])} · {type_label(e['entity_type'], lang)}"
+                    f" · {level_label(e['level'], lang)}{md_escape(year)}")
+    if len(citywide):
+        st.caption(t("clusters_card_citywide", lang, n=len(citywide)))
+    st.markdown(f"**{md_escape(t('clusters_card_figures', lang, district=name))}**")
+    figs = district_figures(view.obs, choice.district, view.up_to)
+    if not figs:
+        st.caption(t("clusters_card_no_figures", lang))
+        return
+    # A list, not a table: it wraps in the narrow card in both languages; a long one scrolls.
+    box = st.container(height=CARD_LIST_HEIGHT) if len(figs) > CARD_LIST_MAX else st.container()
+    box.markdown("\n".join(
+        f"- **{md_escape(_figure_value(ds, f, lang))}** · {md_escape(_figure_name(ds, f, lang))}"
+        f" · {md_escape(period_label(f.period, ds.indicator(f.indicator_id), lang))}"
+        for f in figs))
+    render_source_caption(ds, [f.source_id for f in figs], lang)
+    render_source_popover(ds, figs, lang)
+
+
+def _figure_name(ds: Dataset, fig, lang: str) -> str:
+    # The industry is named only when the figure is for one (GDP and the like are not split).
+    name = ds.name("indicators", fig.indicator_id, lang)
+    if fig.industry_code == "ALL":
+        return name
+    return f"{name} · {industry_label(ds, fig.industry_code, lang)}"
+
+
+def _figure_value(ds: Dataset, fig, lang: str) -> str:
+    value = format_value(fig.value, fig.qualifier, ds.indicator(fig.indicator_id), lang)
+    return value if fig.status == "published" else f"{value} ({t('status_' + fig.status, lang)})"
+
+
+def render_entity_list(view, entities: pd.DataFrame) -> pd.DataFrame:
+    """The entities as a table with their count and source caption; returns the table shown."""
+    lang = view.lang
+    table = make_entity_table(view.ds, entities, lang)
+    st.caption(t("clusters_rows", lang, n=len(entities)) if len(entities)
+               else t("clusters_none", lang))
+    st.dataframe(for_display(table), hide_index=True,
+                 column_config={t("col_url", lang): st.column_config.LinkColumn()})
+    render_source_caption(view.ds, entities["source_id"], lang)
+    return table
+
+
+# --- Pure table builders (shown on the page and exported) ---------------------------------------
+
+def make_entity_table(ds: Dataset, entities: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per entity: name, type, level, industries, district, year and its full source."""
+    records = []
+    for _, e in entities.iterrows():
+        src = ds.source(e["source_id"])
+        district = e["district_code"]
+        sep = "、" if lang == "zh" else "; "
+        industries = sep.join(industry_label(ds, c, lang) for c in e["industry_codes"])
+        records.append([
+            e["name_" + lang], type_label(e["entity_type"], lang), level_label(e["level"], lang),
+            industries or t("clusters_no_industry_tag", lang),
+            district or "", region_label(ds, district, lang) if district
+            else t("clusters_citywide_label", lang),
+            "" if pd.isna(e["year"]) else str(int(e["year"])),
+            src["publisher"], src["title"], src["date_published"], src["url"] or "", src["tier"],
+            e["quote"]])
+    columns = ["clusters_col_name", "clusters_col_type", "clusters_col_level", "col_industry",
+               "clusters_col_code", "clusters_col_district", "clusters_col_year", "col_publisher",
+               "col_source_title", "col_source_date", "col_url", "col_tier", "col_quote"]
+    return pd.DataFrame(records, columns=[t(c, lang) for c in columns])
+
+
+def make_district_count_table(ds: Dataset, counts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The map's counts: one row per district, the total and the count of each entity type."""
+    out = pd.DataFrame({t("clusters_col_code", lang): counts["region_code"],
+                        t("clusters_col_district", lang): [region_label(ds, c, lang)
+                                                           for c in counts["region_code"]],
+                        t("clusters_col_total", lang): counts["total"]})
+    for etype in ENTITY_TYPES:
+        out[type_label(etype, lang)] = counts[etype]
+    return out
+
+
+def make_district_figure_table(ds: Dataset, figures: pd.DataFrame, choice: MapChoice,
+                               lang: str) -> pd.DataFrame:
+    """The map's figures: one row per district with its full source; a district without a
+    figure keeps its row with an empty value and the status 'no published figure'."""
+    ind = ds.indicator(choice.indicator)
+    rows = []
+    for code, fig in zip(figures["region_code"], figures["figure"]):
+        if fig is not None:
+            row = make_figure_table(ds, [(fig, None)], lang).iloc[0].to_dict()
+        else:
+            row = {t("col_indicator", lang): ind[f"name_{lang}"],
+                   t("col_region", lang): region_label(ds, code, lang),
+                   t("col_industry", lang): figure_industry_label(ds, choice.figure_industry,
+                                                                  ind, lang),
+                   t("col_period", lang): period_label(choice.period, ind, lang),
+                   t("col_value", lang): float("nan"), t("col_unit", lang): unit_label(ind, lang),
+                   t("col_status", lang): t("clusters_no_figure", lang)}
+        rows.append({t("clusters_col_code", lang): code, **row})
+    columns = [t("clusters_col_code", lang)] + list(make_figure_table(ds, [], lang).columns)
+    table = pd.DataFrame(rows).reindex(columns=columns)
+    table = table.drop(columns=[t("col_gap", lang)])
+    table[t("col_value", lang)] = table[t("col_value", lang)].astype("float64")
+    return table.fillna({c: "" for c in table.columns if c != t("col_value", lang)})

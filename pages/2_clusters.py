@@ -1,0 +1,85 @@
+"""产业集群 Cluster map: clusters, parks, bases and factories by district, or a district figure.
+
+Entities are placed in the district their source names; city-wide and multi-city ones are listed
+apart, never forced into a district. District figures are sparse: a district without one is
+drawn as "no published figure", never as zero. The map makes no request outside the server.
+"""
+import pandas as pd
+import streamlit as st
+
+from components import keys
+from components.clusters_view import (get_district_geojson, make_district_count_table,
+                                      make_district_figure_table, render_district_card,
+                                      render_district_map, render_entity_list,
+                                      render_filter_notes, render_map_controls)
+from components.export import render_csv_download
+from components.frame import render_footer, render_frame
+from components.i18n import t
+from components.labels import region_label
+from components.provenance import md_escape, render_source_caption
+from components.tables import for_display
+from metrics.clusters import (ANY, derive_district_counts, derive_district_figures,
+                              filter_entities, split_located)
+from metrics.growth import district_codes
+from metrics.validate import DataError
+
+view = render_frame("nav_clusters")
+lang, ds = view.lang, view.ds
+districts = district_codes(ds)
+
+# 1/ Title and choices (measure, level, type, district, figure and period: all in the URL) -----
+st.title(t("clusters_title", lang))
+st.caption(t("clusters_intro", lang))
+choice = render_map_controls(view, districts)
+render_filter_notes(view, choice, ds["entities"])
+
+# 2/ Data: entities under the filters, split into located and city-wide; the district figures --
+entities = filter_entities(ds["entities"], entity_type=choice.entity_type, level=choice.level,
+                           industry=view.industry,
+                           up_to_year=view.up_to // 100 if view.up_to else None)
+located, citywide = split_located(entities)
+counts = derive_district_counts(entities, districts)
+figures = (derive_district_figures(view.obs, districts, choice.indicator, choice.figure_industry,
+                                   choice.period) if choice.indicator else None)
+
+# 3/ Map (click a district to select it) and the chosen district's card -------------------------
+col_map, col_card = st.columns([3, 2], gap="medium")
+with col_map:
+    try:
+        map_sources = render_district_map(view, choice, get_district_geojson(), districts, counts,
+                                          figures, list(located["source_id"]), len(citywide))
+    except DataError as exc:  # the boundary file is missing or broken: say which, no traceback
+        st.error(str(exc))
+        map_sources = list(located["source_id"])
+with col_card:
+    render_district_card(view, choice, located, citywide, counts)
+
+# 4/ The map's numbers as a table, and their export -----------------------------------------------
+st.subheader(t("clusters_h_districts", lang))
+if choice.measure == "figure" and figures is not None:
+    district_table = make_district_figure_table(ds, figures, choice, lang)
+else:
+    district_table = make_district_count_table(ds, counts, lang)
+st.dataframe(for_display(district_table), hide_index=True)
+render_source_caption(ds, map_sources, lang)
+extra = {t("clusters_measure", lang): choice.measure, t("clusters_type", lang): choice.entity_type,
+         t("clusters_level", lang): choice.level,
+         t("clusters_figure", lang): choice.indicator or "",
+         t("clusters_figure_period", lang): choice.period or ""}
+render_csv_download(view, district_table, f"clusters_districts_{choice.measure}",
+                    keys.EXPORT_MAP_DISTRICTS, extra)
+
+# 5/ The entities: those in the chosen district (or all districts), then the city-wide ones ------
+shown = located if choice.district == ANY else located[located["district_code"] == choice.district]
+st.subheader(t("clusters_h_entities", lang) if choice.district == ANY else md_escape(
+    t("clusters_h_entities_in", lang, district=region_label(ds, choice.district, lang))))
+entity_table = render_entity_list(view, shown)
+st.subheader(t("clusters_h_citywide", lang))
+st.caption(t("clusters_citywide_help", lang))
+citywide_table = render_entity_list(view, citywide)
+render_csv_download(view, pd.concat([entity_table, citywide_table], ignore_index=True),
+                    "clusters_entities", keys.EXPORT_MAP_ENTITIES,
+                    {**extra, t("clusters_district", lang): choice.district})
+st.caption(t("clusters_export_help", lang))
+
+render_footer(view)
