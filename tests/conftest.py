@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from metrics.build import build
+from metrics.load import load_dataset
 from metrics.paths import SRC_DIR
+from metrics.query import enrich_observations
 
 TINY = {
     "regions/regions.csv": """region_code,name_zh,name_en,level,parent_code
@@ -79,3 +81,26 @@ def tiny_data(tiny_src: Path) -> Path:
 def real_src_copy(tmp_path: Path) -> Path:
     """A copy of the real data/src to break on purpose."""
     return Path(shutil.copytree(SRC_DIR, tmp_path / "src"))
+
+
+@pytest.fixture(scope="session")
+def ds():
+    """The bundled dataset (data/), loaded and validated once per test run."""
+    return load_dataset()
+
+
+@pytest.fixture(scope="session")
+def obs(ds):
+    """The bundled observations with kind, period basis and period end (metrics.query)."""
+    return enrich_observations(ds)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian chromium through Playwright, shared by a module's browser tests."""
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    from tests.browser import launch_browser
+    with sync_playwright() as pw:
+        b = launch_browser(pw)
+        yield b
+        b.close()

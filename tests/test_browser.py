@@ -7,19 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import (cjk_glyphs_render, is_local, launch_browser, streamlit_server,
+from tests.browser import (cjk_glyphs_render, is_local, streamlit_server,
                            wait_rendered)
 
 pytestmark = pytest.mark.browser
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as pw:
-        b = launch_browser(pw)
-        yield b
-        b.close()
 
 
 def open_page(browser, url: str):

@@ -8,10 +8,9 @@ import io
 
 import pytest
 
-from tests.browser import is_local, launch_browser, streamlit_server, wait_rendered
+from tests.browser import is_local, streamlit_server, wait_rendered
 
 pytestmark = pytest.mark.browser
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
 
 TEN = ["370202", "370203", "370211", "370212", "370213", "370214", "370215", "370281", "370283",
        "370285"]
@@ -39,13 +38,6 @@ POINT_JS = """([lon, lat]) => {
     return [box.left + p.x, box.top + p.y];
 }"""
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as pw:
-        b = launch_browser(pw)
-        yield b
-        b.close()
 
 
 def open_page(browser, url: str):

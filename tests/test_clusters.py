@@ -23,22 +23,11 @@ from metrics.clusters import (ENTITY_TYPES, HT_DIVISIONS, count_recognised_after
                               geojson_codes, load_district_geojson, matches_industry,
                               split_located)
 from metrics.growth import district_codes
-from metrics.load import load_dataset
-from metrics.query import enrich_observations
 from metrics.validate import DataError
 
 TEN = ["370202", "370203", "370211", "370212", "370213", "370214", "370215", "370281", "370283",
        "370285"]
 
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
-def obs(ds):
-    return enrich_observations(ds)
 
 
 @pytest.fixture(scope="module")

@@ -9,19 +9,8 @@ from components.sentences import make_growth_sentence
 from metrics.growth import (derive_gap_series, derive_period_comparison, derive_series,
                             districts_with_figures, growth_indicators, nearest_published_industry,
                             period_grid, trim_grid)
-from metrics.load import load_dataset
-from metrics.query import enrich_observations
 from tests.apptest import run_page, texts
 
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
-def obs(ds):
-    return enrich_observations(ds)
 
 
 def test_period_grid_by_basis():

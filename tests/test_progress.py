@@ -18,20 +18,10 @@ from metrics.counts import (DIGITAL_SECTIONS, INNOVATION_SECTIONS, OTHER_PAGES, 
                             derive_section, derive_share, derive_timeline, known_by,
                             timeline_indicators)
 from metrics.export import make_csv_bytes
-from metrics.load import load_dataset
 from metrics.progress import (Target, compare, count_states, derive_progress, derive_targets,
                               find_actual)
-from metrics.query import CITY, Figure, enrich_observations, select
+from metrics.query import CITY, Figure, select
 
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
-def obs(ds):
-    return enrich_observations(ds)
 
 
 def fig(indicator="x", period="2024", value=1.0, qualifier="", region=CITY, status="published"):
