@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 
 REGION_COLOURS = {"370200": "#C0392B",  # Qingdao: red
                   "370000": "#2E86C1",  # Shandong: blue
-                  "000000": "#7F8C8D"}  # China: grey
+                  "000000": "#7F8C8D",  # China: grey
+                 "WORLD": "#6C3483"}   # World (lighthouse totals only): purple
 DISTRICT_COLOUR = "#D68910"
 FONT_FAMILY = ("Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, "
                "Arial, sans-serif")

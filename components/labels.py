@@ -9,7 +9,8 @@ from metrics.query import LATEST
 from components.i18n import MONTHS_EN, t
 
 # Short names used in tiles, legends and sentences; districts use the regions table.
-SHORT_REGION = {"000000": {"zh": "全国", "en": "China"},
+SHORT_REGION = {"WORLD": {"zh": "全球", "en": "World"},
+                "000000": {"zh": "全国", "en": "China"},
                 "370000": {"zh": "山东", "en": "Shandong"},
                 "370200": {"zh": "青岛", "en": "Qingdao"}}
 

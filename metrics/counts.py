@@ -11,8 +11,8 @@ Rules of the data (see data/src/README.md and the quotes in data/src/observation
 - Context (Shandong, China) is the same indicator. Qingdao's share of it is derived only when
   both counts are for the same period and neither is a bound or an approximation ("99 or so",
   "more than 200"); otherwise the two stand side by side, each with its own date.
-- World totals of lighthouse factories are not in the data (there is no region code for the
-  world), so no share of the world is shown.
+- World totals exist only for the WEF lighthouse network (region ``WORLD``); they are context
+  like Shandong's and China's, with a share only for the same date.
 """
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ import pandas as pd
 
 from metrics.derive import Gap, derive_gap, format_number
 from metrics.load import Dataset
-from metrics.query import BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, Figure, latest_figure, select
+from metrics.query import (BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, WORLD, Figure,
+                           latest_figure, select)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,9 @@ ENTITY_COUNTS = {"lighthouse_factory": "lighthouse_factories",
 SHARE_KINDS = ("count",)
 GAP_KINDS = ("share",)
 # Regions drawn in a timeline, Qingdao first.
-TIMELINE_REGIONS = (CITY, PROVINCE, COUNTRY)
+TIMELINE_REGIONS = (CITY, PROVINCE, COUNTRY, WORLD)
+# Benchmarks shown beside a count: the world only where a world total is published.
+CONTEXT_REGIONS = (*BENCHMARK_REGIONS, WORLD)
 
 
 @dataclass(frozen=True)
@@ -195,10 +198,10 @@ def derive_share(city: Figure, bench: Figure) -> tuple[float, str] | None:
 
 def derive_context(obs: pd.DataFrame, fig: Figure, kind: str,
                    up_to: int | None) -> tuple[Context, ...]:
-    """Shandong's and China's latest figures of the same indicator as of ``up_to``, each with
+    """Shandong's, China's (and the world's) latest figures of the same indicator as of ``up_to``, each with
     Qingdao's share (counts) or gap (rates) when they are for the same period."""
     out = []
-    for region in BENCHMARK_REGIONS:
+    for region in CONTEXT_REGIONS:
         bench = latest_figure(obs, fig.indicator_id, region, fig.industry_code, up_to)
         if bench is None:
             continue

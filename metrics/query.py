@@ -16,6 +16,8 @@ from metrics.periods import parse_period
 CITY = "370200"
 PROVINCE = "370000"
 COUNTRY = "000000"
+# Not a GB/T 2260 code: world totals (the WEF lighthouse network) only.
+WORLD = "WORLD"
 BENCHMARK_REGIONS = (PROVINCE, COUNTRY)
 LATEST = "latest"
 

@@ -20,7 +20,7 @@ ENTITY_TYPES = ("cluster", "park", "base", "lighthouse_factory", "innovation_cen
                 "smart_factory")
 ENTITY_LEVELS = ("global", "national", "provincial", "municipal")
 COMPARATORS = (">=", ">", "<=", "=")
-REGION_LEVELS = ("country", "province", "city", "district", "county_city")
+REGION_LEVELS = ("world", "country", "province", "city", "district", "county_city")
 INDUSTRY_LEVELS = ("total", "section", "group", "division")
 
 

@@ -18,7 +18,8 @@ from metrics.schema import SPECS
 FILE_COL = "_file"
 ROW_COL = "_row"
 
-REGION_CODE_RE = re.compile(r"^\d{6}$")
+# GB/T 2260 codes, plus WORLD for the few world totals (WEF lighthouse network).
+REGION_CODE_RE = re.compile(r"^(\d{6}|WORLD)$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 # Growth rates beyond these bounds are typing errors, not economics.

@@ -28,10 +28,11 @@ def test_digital_article_figures_july_2024(lang):
     if lang == "zh":
         assert "截至2024年7月" in body and "全国62家（截至2023年12月）：时点不同，仅并列" in body
         assert "数据来源：" in body and "尚未公布" in body
+        assert "全球153家（截至2023年12月）：时点不同，仅并列" in body
     else:
         assert "as of Jul 2024" in body and "China 62 factories (as of Dec 2023): another date" in body
         assert "数据来源：" not in body and "Data source: " in body
-        assert "World totals are not in the data" in body
+        assert "World 153 factories (as of Dec 2023): another date" in body
     assert "：青岛占" not in body and "): Qingdao's share" not in body  # no same-date pair yet
 
 
@@ -170,3 +171,9 @@ def test_targets_with_actuals_show_share_gap_and_pace(data_with_actuals):
     at.segmented_control(key=keys.TARGETS_STATUS).set_value("no_actual").run()
     assert not at.get("plotly_chart") and not at.get("progress")
     assert "None of these 5 targets has a published actual" in texts(at)
+
+
+def test_digital_world_lighthouse_share_only_for_the_same_date():
+    at = run_page(DIGITAL)  # latest: Qingdao 8 and the world 223, both as of Jan 2026
+    assert not at.exception
+    assert "全球223家（截至2026年1月）：青岛占3.6%" in texts(at)

@@ -171,18 +171,23 @@ def test_digital_counts_as_of_july_2024(obs):
     assert values == {"digital_coverage": 90.9, "lighthouse_factories": 4,
                       "national_iiot_platforms": 14, "digital_navigators": 3,
                       "smart_factories": 64, "digital_workshops_lines": 569}
-    # China's 62 lighthouses are of Dec 2023: beside Qingdao's 4 of Jul 2024, no share.
-    (china,) = got["lighthouse_factories"].context
+    # China's 62 and the world's 153 lighthouses are of Dec 2023: beside Qingdao's 4 of Jul
+    # 2024, no share.
+    china, world = got["lighthouse_factories"].context
     assert (china.figure.value, china.figure.period, china.same_period, china.share_pct) == (
         62, "2023-12", False, None)
+    assert (world.figure.region_code, world.figure.value, world.share_pct) == ("WORLD", 153, None)
 
 
 def test_digital_counts_latest_supersede_and_derive_same_date_shares(obs):
     lighthouse = derive_section(obs, DIGITAL_SECTIONS[1], "ALL", None)
     tiles = {t.indicator_id: t for t in lighthouse.tiles}
     assert tiles["lighthouse_factories"].figure.value == 8
-    (china,) = tiles["lighthouse_factories"].context
+    china, world = tiles["lighthouse_factories"].context
     assert china.same_period and china.bound and china.share_pct is None  # "about 99"
+    # The world's 223 is of the same month and exact: 8 / 223 × 100 = 3.6.
+    assert (world.figure.value, world.share_pct, world.share_arithmetic) == (
+        223, 3.6, "8 / 223 × 100 = 3.6")
     (batch,) = tiles["lighthouse_factories_new"].context
     assert (batch.figure.value, batch.share_pct) == (16, 12.5)
     smart = {t.indicator_id: t for t in derive_section(obs, DIGITAL_SECTIONS[3], "ALL", None).tiles}
