@@ -104,3 +104,13 @@ def test_readme_lists_every_page_and_the_two_commands():
     assert "bash tests/run.sh" in readme
     ci = (REPO_ROOT / ".ci" / "run").read_text()
     assert "bash tests/run.sh" in ci
+
+
+def test_server_config_keeps_the_promises():
+    import tomllib
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["browser"]["gatherUsageStats"] is False  # no outside request
+    assert config["client"]["showErrorDetails"] == "none"  # no traceback for users
+    assert config["client"]["showSidebarNavigation"] is False  # the frame's translated links
+    assert config["client"]["disableDataExport"] is True  # only the formula-safe exporter
+    assert config["server"]["enableXsrfProtection"] is True
