@@ -21,6 +21,7 @@ from components import keys
 from components.data import get_dataset, get_observations
 from components.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from components.labels import industry_label, point_label
+from components.provenance import md_escape
 from components.state import (current_params, pop_notices, render_url_segmented,
                               render_url_selectbox, url_value)
 
@@ -41,6 +42,8 @@ def existing_pages() -> list[tuple[str, str, str]]:
     """The PAGES whose script exists: the navigation lists only these."""
     return [p for p in PAGES if (REPO_ROOT / p[0]).exists()]
 DEFAULT_INDUSTRY = "ALL"
+# A link value shown in a notice is cut to this many characters.
+MAX_SHOWN_LINK_VALUE = 40
 # A local file: a Material icon name as page_icon makes the browser fetch it from a CDN.
 ICON = REPO_ROOT / "components" / "assets" / "icon.png"
 # The filter's order: the total, manufacturing, the two groups, then the divisions.
@@ -121,8 +124,14 @@ def render_link_notices(view: View) -> None:
     """Warn, at the top of the page, about every value of the link that was not recognised."""
     box = view.notices or st.container()
     for notice in pop_notices():
-        box.warning(t("bad_param", view.lang, param=notice["label"], value=notice["value"],
-                      default=notice["default"]), icon=":material/link_off:")
+        value = notice["value"]
+        if len(value) > MAX_SHOWN_LINK_VALUE:
+            value = value[:MAX_SHOWN_LINK_VALUE] + "…"
+        # The value comes from whoever wrote the link: escaped, so it can never become a link,
+        # an image (an outside request) or a formatting directive.
+        box.warning(t("bad_param", view.lang, param=md_escape(notice["label"]),
+                      value=md_escape(value), default=md_escape(notice["default"])),
+                    icon=":material/link_off:")
 
 
 def render_footer(view: View) -> None:

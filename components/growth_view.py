@@ -56,13 +56,15 @@ def render_growth_controls(view) -> GrowthChoice:
     bench = render_url_segmented(c3, t("growth_bench", lang), keys.GROWTH_BENCH,
                                  tuple(BENCHMARK_CHOICES), "all",
                                  lambda b: t(f"growth_bench_{b}", lang))
-    years = [str(y) for y in series_years(obs, indicator)] or ["2024"]
+    years = [str(y) for y in series_years(obs, indicator, view.up_to)] or ["2024"]
     # The page's default span is 2022 to the latest year; 2021 baselines stay reachable.
     first = DEFAULT_FIRST_YEAR if DEFAULT_FIRST_YEAR in years else years[0]
     y0 = render_url_selectbox(c4, t("growth_from", lang), keys.GROWTH_FROM, years, first, str)
     y1 = render_url_selectbox(c5, t("growth_to", lang), keys.GROWTH_TO, years, years[-1], str)
     year_from, year_to = sorted((int(y0), int(y1)))
-    periods = comparison_periods(obs, indicator, view.industry, (CITY, *BENCHMARK_REGIONS))
+    # Periods where Qingdao or a chosen benchmark published, as of the sidebar's point.
+    periods = comparison_periods(obs, indicator, view.industry,
+                                 (CITY, *BENCHMARK_CHOICES[bench]), view.up_to)
     period = None
     if periods:
         default = default_period(obs, indicator, view.industry, view.up_to) or periods[0]
@@ -86,25 +88,20 @@ def render_industry_fallback(view, choice: GrowthChoice) -> None:
         st.rerun()
 
 
-def render_reading(view, comparison: PeriodComparison, period: str | None) -> None:
+def render_reading(view, comparison: PeriodComparison, choice: GrowthChoice) -> None:
     """The generated sentence in a code box (which has a copy button), and its sources."""
     lang, ds = view.lang, view.ds
     st.subheader(t("growth_reading", lang))
     sentence = make_growth_sentence(ds, comparison, lang)
     if not sentence:
-        label = period_label(period, ds.indicator(comparison_indicator(comparison)), lang) if period else ""
+        label = (period_label(choice.period, ds.indicator(choice.indicator), lang)
+                 if choice.period else "")
         st.caption(t("growth_no_city", lang, period=label))
         return
     st.code(sentence, language=None, wrap_lines=True)
     st.caption(t("growth_reading_help", lang))
     figs = [comparison.subject, *comparison.benchmarks.values()]
     render_source_caption(ds, [f.source_id for f in figs if f], lang)
-
-
-def comparison_indicator(comparison: PeriodComparison) -> str:
-    """The indicator of a comparison, whichever of its figures exists."""
-    figs = [comparison.subject, *comparison.benchmarks.values()]
-    return next(f.indicator_id for f in figs if f is not None)
 
 
 def _names(view, regions) -> dict[str, str]:
@@ -127,7 +124,7 @@ def render_time_view(view, choice: GrowthChoice) -> tuple[pd.DataFrame, list[str
     ds, lang = view.ds, view.lang
     ind = ds.indicator(choice.indicator)
     series = derive_series(view.obs, choice.indicator, view.industry, choice.regions,
-                           choice.year_from, choice.year_to)
+                           choice.year_from, choice.year_to, view.up_to)
     grid = trim_grid(period_grid(ind["period_basis"], choice.year_from, choice.year_to), series)
     if series.empty:
         st.plotly_chart(make_empty_chart(t("growth_no_series", lang)), key="growth_time_chart")
@@ -174,7 +171,7 @@ def render_gap_view(view, choice: GrowthChoice) -> tuple[pd.DataFrame, list[str]
     ds, lang = view.ds, view.lang
     ind = ds.indicator(choice.indicator)
     gaps = derive_gap_series(view.obs, choice.indicator, view.industry, choice.year_from,
-                             choice.year_to, choice.benchmarks)
+                             choice.year_to, choice.benchmarks, view.up_to)
     if gaps.empty:
         st.plotly_chart(make_empty_chart(t("growth_no_gap", lang)), key="growth_gap_chart")
         return make_figure_table(ds, [], lang), []
@@ -207,12 +204,17 @@ def render_districts(view, choice: GrowthChoice) -> None:
         st.caption(t("growth_districts_none", lang, names=names(none)))
     district = render_url_selectbox(st, t("growth_district", lang), keys.GROWTH_DISTRICT, have,
                                     have[0], lambda c: region_label(ds, c, lang))
-    periods = comparison_periods(obs, choice.indicator, view.industry, (district,))
+    periods = comparison_periods(obs, choice.indicator, view.industry, (district,), view.up_to)
     comparisons = [derive_period_comparison(obs, choice.indicator, view.industry, p,
                                             subject=district, benchmarks=(CITY,))
                    for p in periods]
-    for comparison in comparisons[:1]:
-        st.code(make_growth_sentence(ds, comparison, lang), language=None, wrap_lines=True)
+    if not comparisons:
+        st.caption(t("growth_district_none_yet", lang))
+        return
+    # The reading is for the page's chosen period when the district published it, else for the
+    # district's latest period as of the sidebar's point.
+    reading = next((c for c in comparisons if c.subject.period == choice.period), comparisons[0])
+    st.code(make_growth_sentence(ds, reading, lang), language=None, wrap_lines=True)
     rows = []
     for c in comparisons:
         rows.append((c.subject, None))
@@ -228,7 +230,7 @@ def render_rank(view, choice: GrowthChoice) -> None:
     if not choice.period:
         return
     year = int(choice.period[:4])
-    ranks = rank_figures(view.obs, year)
+    ranks = rank_figures(view.obs, year, view.up_to)
     if not ranks:
         return
     st.subheader(t("growth_rank", lang))

@@ -80,6 +80,18 @@ def render_url_selectbox(container, label: str, key: str, options: Sequence[str]
     return st.session_state[_STATE + key]
 
 
+def render_url_text(container, label: str, key: str, max_chars: int = 100) -> str:
+    """A free-text input (e.g. a search) kept in the URL under ``key``; '' is the default."""
+    state_key = _STATE + key
+    if state_key not in st.session_state:
+        st.session_state[state_key] = (st.query_params.get(key) or "")[:max_chars]
+    _write_url(key, st.session_state[state_key], "")
+    st.session_state[key] = st.session_state[state_key]
+    container.text_input(label, key=key, max_chars=max_chars,
+                         on_change=lambda: set_url_value(key, st.session_state[key].strip(), ""))
+    return st.session_state[state_key]
+
+
 def render_url_segmented(container, label: str, key: str, options: Sequence[str], default: str,
                          format_func: Callable[[str], str]) -> str:
     """A segmented control (one choice, never empty) kept in the URL under ``key``."""

@@ -52,16 +52,22 @@ def period_grid(basis: str, year_from: int, year_to: int) -> list[str]:
     return grid
 
 
-def series_years(obs: pd.DataFrame, indicator_id: str) -> list[int]:
-    """The years in which the indicator has any figure (any region, any industry)."""
-    return sorted(set(obs.loc[obs["indicator_id"] == indicator_id, "year"]))
+def series_years(obs: pd.DataFrame, indicator_id: str, up_to: int | None = None) -> list[int]:
+    """The years in which the indicator has any figure (any region, any industry) as of
+    ``up_to``."""
+    rows = obs[obs["indicator_id"] == indicator_id]
+    if up_to is not None:
+        rows = rows[rows["end"] <= up_to]
+    return sorted(set(rows["year"]))
 
 
 def derive_series(obs: pd.DataFrame, indicator_id: str, industry: str, regions: tuple[str, ...],
-                  year_from: int, year_to: int) -> pd.DataFrame:
-    """Published (or derived) rates of ``regions`` in the year range, one row per figure."""
+                  year_from: int, year_to: int, up_to: int | None = None) -> pd.DataFrame:
+    """Published (or derived) rates of ``regions`` in the year range as of ``up_to``."""
     rows = obs[(obs["indicator_id"] == indicator_id) & (obs["industry_code"] == industry)
                & obs["region_code"].isin(regions) & obs["year"].between(year_from, year_to)]
+    if up_to is not None:
+        rows = rows[rows["end"] <= up_to]
     return rows.sort_values(["end", "region_code"]).reset_index(drop=True)
 
 
@@ -97,10 +103,10 @@ def derive_period_comparison(obs: pd.DataFrame, indicator_id: str, industry: str
 
 
 def derive_gap_series(obs: pd.DataFrame, indicator_id: str, industry: str, year_from: int,
-                      year_to: int, benchmarks: tuple[str, ...] = BENCHMARK_REGIONS
-                      ) -> pd.DataFrame:
+                      year_to: int, benchmarks: tuple[str, ...] = BENCHMARK_REGIONS,
+                      up_to: int | None = None) -> pd.DataFrame:
     """Qingdao minus each benchmark, period by period, where both rates are published."""
-    city = derive_series(obs, indicator_id, industry, (CITY,), year_from, year_to)
+    city = derive_series(obs, indicator_id, industry, (CITY,), year_from, year_to, up_to)
     records = []
     for _, row in city.iterrows():
         fig = Figure.from_row(row)
@@ -114,10 +120,12 @@ def derive_gap_series(obs: pd.DataFrame, indicator_id: str, industry: str, year_
 
 
 def comparison_periods(obs: pd.DataFrame, indicator_id: str, industry: str,
-                       regions: tuple[str, ...] = (CITY,)) -> list[str]:
-    """Periods with a figure for any of ``regions``, newest first."""
+                       regions: tuple[str, ...] = (CITY,), up_to: int | None = None) -> list[str]:
+    """Periods with a figure for any of ``regions`` as of ``up_to``, newest first."""
     rows = obs[(obs["indicator_id"] == indicator_id) & (obs["industry_code"] == industry)
                & obs["region_code"].isin(regions)]
+    if up_to is not None:
+        rows = rows[rows["end"] <= up_to]
     rows = rows.drop_duplicates("period").sort_values("end", ascending=False)
     return list(rows["period"])
 
@@ -160,8 +168,11 @@ def nearest_published_industry(ds: Dataset, obs: pd.DataFrame, indicator_id: str
     return None
 
 
-def rank_figures(obs: pd.DataFrame, year: int) -> list[Figure]:
-    """Qingdao's published ranks on growth for ``year`` (e.g. 2nd of 15 sub-provincial cities)."""
+def rank_figures(obs: pd.DataFrame, year: int, up_to: int | None = None) -> list[Figure]:
+    """Qingdao's published ranks on growth for ``year`` (e.g. 2nd of 15 sub-provincial cities),
+    as of ``up_to`` (a full-year rank counts from the end of its year)."""
     rows = obs[obs["indicator_id"].isin(RANK_INDICATORS) & (obs["region_code"] == CITY)
                & (obs["year"] == year)]
+    if up_to is not None:
+        rows = rows[rows["end"] <= up_to]
     return [Figure.from_row(r) for _, r in rows.iterrows()]

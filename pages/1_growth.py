@@ -32,7 +32,7 @@ else:
                                           benchmarks=choice.benchmarks)
 
     # 3/ Reading for a report, generated from the figures of the chosen period ------------------
-    render_reading(view, comparison, choice.period)
+    render_reading(view, comparison, choice)
 
     # 4/ The chosen view, its table, its sources, and the export of exactly its numbers --------
     if choice.mode == "time":

@@ -6,7 +6,7 @@ from components.export import render_csv_download
 from components.frame import render_footer, render_frame
 from components.i18n import t
 from components.provenance import render_source_caption
-from components.state import render_url_segmented
+from components.state import render_url_segmented, render_url_text
 from components.tables import for_display, make_figure_table
 from metrics.query import Figure, select
 from metrics.schema import TABLE_NAMES
@@ -36,7 +36,7 @@ else:
     source_ids = list(table["source_id"]) if "source_id" in table else []
 
 # 3/ Search across every text column ---------------------------------------------------------
-query = st.text_input(t("data_search", lang), key=keys.DATA_SEARCH).strip()
+query = render_url_text(st, t("data_search", lang), keys.DATA_SEARCH).strip()
 if query:
     text = for_display(table).agg(" ".join, axis=1)
     table = table[text.str.contains(query, case=False, regex=False)]

@@ -11,6 +11,7 @@ from components.frame import existing_pages
 from metrics.load import load_dataset
 from metrics.paths import REPO_ROOT
 from tests.apptest import run_page, texts
+from components.provenance import md_escape
 
 @pytest.fixture(scope="module")
 def version() -> str:
@@ -67,7 +68,8 @@ def test_overview_industry_filter_and_url():
 def test_unknown_url_value_falls_back_with_notice(param, value):
     at = run_page("dashboard.py", **{param: value})
     assert not at.exception
-    assert any(value in w.value for w in at.warning), [w.value for w in at.warning]
+    # The value is shown escaped (it came from whoever wrote the link).
+    assert any(md_escape(value) in w.value for w in at.warning), [w.value for w in at.warning]
     assert at.metric  # the default view is shown
 
 
@@ -114,3 +116,19 @@ def test_data_page_table_choice_and_search():
     at.text_input(key=keys.DATA_SEARCH).input("90.9").run()
     assert not at.exception
     assert any("rows" in c.value for c in at.caption)
+
+
+def test_data_search_lives_in_the_url():
+    at = run_page("pages/9_data.py", lang="en", q="Haier")
+    assert not at.exception
+    assert at.text_input(key=keys.DATA_SEARCH).value == "Haier"
+    shown = len(at.dataframe[0].value)
+    assert 0 < shown < 100
+    at.text_input(key=keys.DATA_SEARCH).input("90.9").run()
+    assert at.query_params[keys.DATA_SEARCH] in ("90.9", ["90.9"])
+
+
+def test_link_values_cannot_inject_markdown():
+    at = run_page("dashboard.py", industry="![x](http://example.com/p.png)")
+    warning = at.warning[0].value
+    assert "![x](http" not in warning and "example" in warning

@@ -158,4 +158,21 @@ def test_choices_live_in_the_url():
 def test_unknown_indicator_in_link_falls_back_with_notice():
     at = run_page("pages/1_growth.py", indicator="no_such_indicator")
     assert not at.exception
-    assert any("no_such_indicator" in w.value for w in at.warning)
+    assert any(r"no\_such\_indicator" in w.value for w in at.warning)
+
+
+def test_benchmark_choice_with_a_period_only_another_region_published():
+    # Shandong only: the period list holds only periods where Qingdao or Shandong published.
+    at = run_page("pages/1_growth.py", bench="province", at="2024-08")
+    assert not at.exception
+
+
+def test_as_of_point_bounds_series_rank_and_districts():
+    at = run_page("pages/1_growth.py", lang="en", period="2024-05")
+    assert not at.exception
+    periods = set(at.dataframe[0].value["Period"])
+    assert "Jan-May 2024" in periods and not any("2025" in p for p in periods)
+    assert not any("No. 2" in m.value for m in at.markdown)  # the 2024 rank came out in 2025
+    at = run_page("pages/1_growth.py", lang="en", period="2022", gdistrict="370215")
+    assert not at.exception
+    assert not any("Jimo" in c.value and "2024" in c.value for c in at.code)
