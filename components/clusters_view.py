@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.clusters import (ANY, BOUNDARY_CREDIT, ENTITY_TYPES, LEVELS,
+                              entity_publication_dates,
                               count_recognised_after, default_figure_indicator,
                               default_figure_period, district_figures, figure_indicators,
                               figure_industry, figure_periods, filter_entities,
@@ -129,10 +130,10 @@ def render_filter_notes(view, choice: MapChoice, all_entities: pd.DataFrame) -> 
         untagged = int((of_kind["industry_codes"].map(len) == 0).sum())
         if untagged:
             notes.append(t("clusters_untagged_note", lang, n=untagged))
-    year = view.up_to // 100 if view.up_to else None
-    later = count_recognised_after(filter_entities(of_kind, industry=industry), year)
+    later = count_recognised_after(filter_entities(of_kind, industry=industry), view.up_to,
+                                   entity_publication_dates(view.ds))
     if later:
-        notes.append(t("clusters_after_note", lang, n=later, year=year))
+        notes.append(t("clusters_after_note", lang, n=later))
     if notes:
         st.caption("  \n".join(md_escape(n) for n in notes))
 

@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from metrics.paths import GEO_DIR, rel_to_repo
-from metrics.query import Figure
+from metrics.load import Dataset
+from metrics.query import Figure, known_by
 from metrics.validate import DataError
 
 ANY = "all"
@@ -79,10 +80,13 @@ def matches_industry(codes: Iterable[str], industry: str) -> bool:
 
 
 def filter_entities(entities: pd.DataFrame, *, entity_type: str = ANY, level: str = ANY,
-                    industry: str = "ALL", up_to_year: int | None = None) -> pd.DataFrame:
-    """Entities of the chosen type, level and industry, recognised by ``up_to_year``.
+                    industry: str = "ALL", up_to: int | None = None,
+                    published: pd.Series | None = None) -> pd.DataFrame:
+    """Entities of the chosen type, level and industry, known as of the month end ``up_to``.
 
-    An entity whose year of recognition is not published is kept at any point in time.
+    Known means recognised in an earlier year, or in the same year once its source had reported
+    it (``published``: the source's date per entity; see metrics.query.known_by). An entity whose
+    year of recognition is not published is kept at any point in time.
     Rows come sorted by district (city-wide last), type, level, year and name.
     """
     mask = pd.Series(True, index=entities.index)
@@ -91,8 +95,8 @@ def filter_entities(entities: pd.DataFrame, *, entity_type: str = ANY, level: st
     if level != ANY:
         mask &= entities["level"] == level
     mask &= entities["industry_codes"].map(lambda codes: matches_industry(codes, industry))
-    if up_to_year is not None:
-        mask &= entities["year"].isna() | (entities["year"] <= up_to_year)
+    if up_to is not None:
+        mask &= known_mask(entities, up_to, published)
     out = entities[mask]
     order = out.assign(
         _d=out["district_code"].fillna("999999"),
@@ -103,11 +107,28 @@ def filter_entities(entities: pd.DataFrame, *, entity_type: str = ANY, level: st
             .drop(columns=["_d", "_t", "_l", "_y"]).reset_index(drop=True))
 
 
-def count_recognised_after(entities: pd.DataFrame, up_to_year: int | None) -> int:
-    """How many entities were recognised after ``up_to_year`` (left out of a view as of then)."""
-    if up_to_year is None:
+def known_mask(entities: pd.DataFrame, up_to: int,
+               published: pd.Series | None = None) -> pd.Series:
+    """True for the entities known as of ``up_to``; without source dates, a year counts from
+    its end."""
+    dates = (published.reindex(entities.index) if published is not None
+             else entities["year"].map(lambda y: f"{int(y)}-12" if pd.notna(y) else ""))
+    return pd.Series([known_by(y, d, up_to) for y, d in zip(entities["year"], dates)],
+                     index=entities.index, dtype=bool)
+
+
+def entity_publication_dates(ds: Dataset) -> pd.Series:
+    """The date of each entity's source, by entity row (for :func:`known_mask`)."""
+    dates = ds["sources"].set_index("source_id")["date_published"]
+    return ds["entities"]["source_id"].map(dates)
+
+
+def count_recognised_after(entities: pd.DataFrame, up_to: int | None,
+                           published: pd.Series | None = None) -> int:
+    """How many entities were not yet known as of ``up_to`` (left out of a view as of then)."""
+    if up_to is None:
         return 0
-    return int((entities["year"] > up_to_year).sum())
+    return int((~known_mask(entities, up_to, published)).sum())
 
 
 def split_located(entities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

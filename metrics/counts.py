@@ -22,6 +22,7 @@ import pandas as pd
 
 from metrics.derive import Gap, derive_gap, format_number
 from metrics.load import Dataset
+from metrics.query import known_by  # noqa: F401  (re-exported: used by tests and pages)
 from metrics.query import (BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, WORLD, Figure,
                            latest_figure, select)
 
@@ -299,19 +300,6 @@ class EntitySelection:
     without_codes: int = 0  # left out under an industry filter: no industry codes recorded
     later: int = 0  # recognised after the chosen point
     other_industries: int = 0  # tagged with other industries
-
-
-def known_by(year: float | None, published: str, up_to: int | None) -> bool:
-    """Whether an entity recognised in ``year`` is known as of ``up_to``: a year before the
-    chosen one, or the same year once the source had reported it (the first national list of
-    excellence-level smart factories, the 2024 cycle, was published in January 2025). An entity
-    with no recorded year is always kept."""
-    if up_to is None or year is None or pd.isna(year):
-        return True
-    if year != up_to // 100:
-        return year < up_to // 100
-    parts = published.split("-")
-    return int(parts[0]) * 100 + int(parts[1]) <= up_to
 
 
 def derive_entities(ds: Dataset, entity_types: tuple[str, ...], industry: str,

@@ -96,3 +96,21 @@ def same_period_figure(obs: pd.DataFrame, fig: Figure, region_code: str) -> Figu
     rows = select(obs, indicator_id=fig.indicator_id, region_code=region_code,
                   industry_code=fig.industry_code, period=fig.period)
     return Figure.from_row(rows.iloc[0]) if len(rows) else None
+
+
+def known_by(year: float | None, published: str, up_to: int | None) -> bool:
+    """Whether an entity recognised in ``year`` is known as of ``up_to``: a year before the
+    chosen one, or the same year once the source had reported it (the first national list of
+    excellence-level smart factories, the 2024 cycle, was published in January 2025). An entity
+    with no recorded year is always kept."""
+    if up_to is None or year is None or pd.isna(year):
+        return True
+    if year != up_to // 100:
+        return year < up_to // 100
+    parts = str(published).split("-")
+    month = int(parts[1]) if len(parts) > 1 else 12  # a source dated by year only: its end
+    if int(parts[0]) > year:
+        # A later source looking back (e.g. a December 2023 article on a 2022 lighthouse): the
+        # month of recognition is unknown, so the entity counts from the end of its year.
+        return up_to % 100 == 12
+    return int(parts[0]) * 100 + month <= up_to

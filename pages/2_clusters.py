@@ -19,6 +19,7 @@ from components.labels import region_label
 from components.provenance import md_escape, render_source_caption
 from components.tables import for_display
 from metrics.clusters import (ANY, derive_district_counts, derive_district_figures,
+                             entity_publication_dates,
                               filter_entities, split_located)
 from metrics.growth import district_codes
 from metrics.validate import DataError
@@ -35,8 +36,8 @@ render_filter_notes(view, choice, ds["entities"])
 
 # 2/ Data: entities under the filters, split into located and city-wide; the district figures --
 entities = filter_entities(ds["entities"], entity_type=choice.entity_type, level=choice.level,
-                           industry=view.industry,
-                           up_to_year=view.up_to // 100 if view.up_to else None)
+                           industry=view.industry, up_to=view.up_to,
+                           published=entity_publication_dates(ds))
 located, citywide = split_located(entities)
 counts = derive_district_counts(entities, districts)
 figures = (derive_district_figures(view.obs, districts, choice.indicator, choice.figure_industry,

@@ -16,7 +16,7 @@ from components.clusters_view import (MapChoice, make_district_count_table,
                                       make_district_figure_table, make_entity_table,
                                       selected_location)
 from components.map_charts import make_count_colorscale, make_district_map_chart
-from metrics.clusters import (ENTITY_TYPES, HT_DIVISIONS, count_recognised_after,
+from metrics.clusters import (entity_publication_dates, ENTITY_TYPES, HT_DIVISIONS, count_recognised_after,
                               default_figure_indicator, default_figure_period,
                               derive_district_counts, derive_district_figures, district_figures,
                               figure_indicators, figure_industry, figure_periods, filter_entities,
@@ -107,11 +107,11 @@ def test_counts_by_industry(ds, districts):
 
 
 def test_point_in_time_leaves_out_later_recognitions(ds, districts):
-    entities = filter_entities(ds["entities"], up_to_year=2021)
+    entities = filter_entities(ds["entities"], up_to=202112)
     assert totals(derive_district_counts(entities, districts)) == {"370202": 1, "370211": 4,
                                                                   "370215": 1}
     # the 2022 and 2023 Haier lighthouses, the 2024 clusters and smart factories, 2026 factories
-    assert count_recognised_after(ds["entities"], 2021) == 14
+    assert count_recognised_after(ds["entities"], 202112) == 14
     assert count_recognised_after(ds["entities"], None) == 0
     # an entity whose year is not published is kept at any point in time
     assert "cl-ship-offshore-qyw-prov" in set(entities["entity_id"])
@@ -226,3 +226,14 @@ def test_tables_keep_numbers_and_sources(ds, obs, districts):
     assert ftable.loc["370211", "数值"] == 2656.77 and ftable.loc["370211", "发布机构"]
     assert math.isnan(ftable.loc["370213", "数值"]) and ftable.loc["370213", "状态"] == "无公布数据"
     assert ftable.loc["370213", "时期"] == "2025年1-6月"
+
+
+
+def test_entities_known_by_their_source_date(ds):
+    # The 8 excellence-level smart factories of the 2024 cycle were published in January 2025:
+    # not known as of May 2024 (nor December 2024), known as of January 2025.
+    published = entity_publication_dates(ds)
+    smart = lambda up_to: filter_entities(ds["entities"], entity_type="smart_factory",  # noqa: E731
+                                          up_to=up_to, published=published)
+    assert len(smart(202405)) == 0 and len(smart(202412)) == 0
+    assert len(smart(202501)) == 8
