@@ -24,7 +24,7 @@ from metrics.derive import Gap, derive_gap, format_number
 from metrics.load import Dataset
 from metrics.query import known_by  # noqa: F401  (re-exported: used by tests and pages)
 from metrics.query import (BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, WORLD, Figure,
-                           latest_figure, select)
+                           latest_figure, same_period_figure, select)
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,10 @@ def derive_context(obs: pd.DataFrame, fig: Figure, kind: str,
     Qingdao's share (counts) or gap (rates) when they are for the same period."""
     out = []
     for region in CONTEXT_REGIONS:
-        bench = latest_figure(obs, fig.indicator_id, region, fig.industry_code, up_to)
+        # The same list at the same date first (8 of China's 235 excellence-level smart
+        # factories), else the benchmark's latest figure, shown beside with its own date.
+        bench = (same_period_figure(obs, fig, region)
+                 or latest_figure(obs, fig.indicator_id, region, fig.industry_code, up_to))
         if bench is None:
             continue
         same = bench.period == fig.period

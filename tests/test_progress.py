@@ -299,3 +299,10 @@ def test_progress_chart_draws_no_bar_without_a_share():
 def test_page_strings_are_prefixed():
     for lang in ("zh", "en"):
         assert all(k.split("_")[0] in ("digital", "innovation", "targets") for k in STRINGS[lang])
+
+
+def test_context_prefers_the_same_list_at_the_same_date(obs):
+    smart = {t.indicator_id: t for t in derive_section(obs, DIGITAL_SECTIONS[3], "ALL", None).tiles}
+    china = next(c for c in smart["excellence_smart_factories"].context
+                 if c.figure.region_code == "000000")
+    assert (china.figure.value, china.same_period, china.share_pct) == (235, True, 3.4)
