@@ -23,8 +23,12 @@ THEME = go.layout.Template(
         colorway=list(REGION_COLOURS.values()),
         xaxis=dict(showgrid=False, linecolor="#B3B6B7", ticks="outside"),
         yaxis=dict(gridcolor="#E5E8E8", zerolinecolor="#B3B6B7"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
-        margin=dict(l=60, r=20, t=70, b=50),
+        # Title (up to two lines: what, and a <sup> line with industry and basis) at the very
+        # top, the legend on its own line just above the plot, so the two never overlap.
+        title=dict(yref="container", y=1.0, yanchor="top", pad=dict(t=14), x=0.01,
+                   xanchor="left"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
+        margin=dict(l=60, r=20, t=105, b=50),
         hoverlabel=dict(font_family=FONT_FAMILY),
     )
 )

@@ -9,7 +9,7 @@ from metrics.overview import Tile
 
 from components.i18n import t
 from components.labels import format_value, period_label, region_label, unit_label
-from components.provenance import render_source_popover
+from components.provenance import md_escape, render_source_popover
 
 TILES_PER_ROW = 3
 
@@ -29,7 +29,7 @@ def make_gap_line(view, tile: Tile, index: int) -> str:
         sign = "高" if gap.value_pp > 0 else "低" if gap.value_pp < 0 else "持平"
         gap_txt = gap.signed().lstrip("+-") if gap.value_pp else ""
         if not gap.value_pp:
-            return f"比{region}{value}持平"
+            return f"与{region}持平（均为{value}）"
         return t("gap_vs", lang, region=region, value=value, sign=sign, gap=gap_txt)
     return t("gap_vs", lang, region=region, value=value, sign="", gap=gap.signed())
 
@@ -52,8 +52,12 @@ def render_tile(view, tile: Tile) -> None:
         delta = (f"{first_gap.signed()} 百分点（比{region}）" if lang == "zh"
                  else f"{first_gap.signed()} pp vs {region}")
     with st.container(border=True):
+        # The name above the value, in full: st.metric cuts long labels to one line, and "share
+        # of the province's land" and "... tax" must stay apart.
+        st.markdown(f"**{md_escape(label)}**")
         st.metric(label, format_value(fig.value, fig.qualifier, ind, lang, with_unit=unit == "%"),
-                  delta=delta, delta_color="inverse" if lang == "zh" else "normal")
+                  delta=delta, delta_color="inverse" if lang == "zh" else "normal",
+                  label_visibility="collapsed")
         status = "" if fig.status == "published" else f" · {t('status_' + fig.status, lang)}"
         st.caption(f"{period_label(fig.period, ind, lang)}{status}")
         for i in range(len(tile.benchmarks)):

@@ -49,15 +49,20 @@ def format_value(value: float, qualifier: str, indicator: dict, lang: str,
     unit = unit_label(indicator, lang) if with_unit else ""
     if unit == "%":
         core = f"{number}%"
+    elif unit and lang == "zh":
+        core = f"{number}{unit}"
     elif unit:
-        core = f"{number}{unit}" if lang == "zh" else f"{number} {unit}"
+        # "13,000 × 100 million yuan": a unit that is itself a number needs the sign
+        core = f"{number} × {unit}" if unit[0].isdigit() else f"{number} {unit}"
     else:
         core = number
     if not qualifier:
         return core
     if qualifier == ">" and unit not in ("%", ""):
         # 4,800多家 / 4,800+ enterprises: the bound sits between the number and the unit
-        return f"{number}多{unit}" if lang == "zh" else f"{number}+ {unit}"
+        if lang == "zh":
+            return f"{number}多{unit}"
+        return f"more than {core}" if unit[0].isdigit() else f"{number}+ {unit}"
     key = {">": "qual_gt_pct" if unit == "%" else "qual_gt", ">=": "qual_ge",
            "~": "qual_approx"}[qualifier]
     return t(key, lang, v=core)
