@@ -262,6 +262,10 @@ def render_entities(view, entity_types: tuple[str, ...]) -> tuple[pd.DataFrame, 
 
 # --- targets -----------------------------------------------------------------------------------
 
+# Comparators as printed in tables and CSV: signs, not ASCII ('=' would open a spreadsheet
+# formula and be exported as "'=").
+COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "=": "＝"}
+
 def target_value_text(ds: Dataset, target_row: dict, lang: str) -> str:
     """The target as written: '12%以上' / '12 % or more', '超过1,300亿元' / 'more than 1,300 …'."""
     ind = ds.indicator(target_row["indicator_id"])
@@ -369,7 +373,7 @@ def make_targets_table(ds: Dataset, progress: Sequence[Progress], lang: str) -> 
             region_label(ds, p.target.region_code, lang),
             figure_industry_label(ds, p.target.industry_code, ind, lang),
             target_period_text(p, lang),
-            p.target.comparator, p.target.target_value, unit_label(ind, lang),
+            COMPARATOR_SIGNS[p.target.comparator], p.target.target_value, unit_label(ind, lang),
             None if a is None else a.value, "" if a is None else a.qualifier,
             "" if a is None else period_label(a.period, ind, lang),
             t(f"targets_state_short_{p.state}", lang), p.share_done, p.gap, p.pace,

@@ -145,6 +145,10 @@ def derive_progress(target: Target, actual: Figure | None) -> Progress:
     pace = unit = remaining = None
     if target.within_year:
         remaining = 12 - p.end_month
+        if remaining > 0 and target.kind not in FLOW_KINDS:
+            # A growth rate for part of the year neither meets nor misses an annual target:
+            # the full-year rate decides (13 % in January-May may end the year at 11 %).
+            state = "undetermined"
         if target.kind in FLOW_KINDS and remaining > 0 and state != "met" and gap > 0:
             pace, unit = gap / remaining, "month"
     else:

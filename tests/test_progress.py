@@ -306,3 +306,11 @@ def test_context_prefers_the_same_list_at_the_same_date(obs):
     china = next(c for c in smart["excellence_smart_factories"].context
                  if c.figure.region_code == "000000")
     assert (china.figure.value, china.same_period, china.share_pct) == (235, True, 3.4)
+
+
+def test_part_year_rate_does_not_decide_an_annual_growth_target():
+    # 13 % in January-May 2024 against "12 % or more" for 2024: not yet met, not missed.
+    early = derive_progress(target(">=", 12, "growth", "cumulative"), fig(period="2024-05", value=13))
+    assert early.state == "undetermined"
+    full = derive_progress(target(">=", 12, "growth", "cumulative"), fig(period="2024", value=13))
+    assert full.state == "met"
