@@ -149,7 +149,7 @@ def test_targets_table_keeps_missing_actuals_empty(ds, obs):
     assert table["Actual"].isna().all() and table["Share reached (%)"].isna().all()
     assert set(table["Status"]) == {"no published actual"}
     text = make_csv_bytes(table, {}).decode("utf-8-sig")
-    assert "12% or more" not in text and ">=,12.0," in text.replace("'", "")
+    assert "≥,12.0," in text and "'=" not in text  # comparator and value stay apart
 
 
 # --- counts ----------------------------------------------------------------------------------
