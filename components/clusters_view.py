@@ -26,7 +26,7 @@ from metrics.query import LATEST
 
 from components import keys
 from components.i18n import t
-from components.labels import (figure_industry_label, format_value, industry_label, period_label,
+from components.labels import (figure_industry_label, figure_period_label, format_value, industry_label, period_label,
                                region_label, unit_label)
 from components.map_charts import make_district_map_chart
 from components.provenance import md_escape, render_source_caption, render_source_popover
@@ -272,7 +272,7 @@ def render_district_card(view, choice: MapChoice, located: pd.DataFrame,
     box = st.container(height=CARD_LIST_HEIGHT) if len(figs) > CARD_LIST_MAX else st.container()
     box.markdown("\n".join(
         f"- **{md_escape(_figure_value(ds, f, lang))}** · {md_escape(_figure_name(ds, f, lang))}"
-        f" · {md_escape(period_label(f.period, ds.indicator(f.indicator_id), lang))}"
+        f" · {md_escape(figure_period_label(f, ds.indicator(f.indicator_id), lang))}"
         for f in figs))
     render_source_caption(ds, [f.source_id for f in figs], lang)
     render_source_popover(ds, figs, lang)

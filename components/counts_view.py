@@ -21,7 +21,7 @@ from metrics.progress import Progress
 from metrics.query import CITY, Figure, latest_figure
 
 from components.i18n import t
-from components.labels import (figure_industry_label, format_value, industry_label, period_label,
+from components.labels import (figure_industry_label, figure_period_label, format_value, industry_label,
                                region_label, unit_label)
 from components.progress_charts import make_progress_chart, make_timeline_chart
 from components.provenance import (make_figure_details, md_escape, render_source_caption,
@@ -56,7 +56,7 @@ def make_context_line(ds: Dataset, ctx: Context, lang: str) -> str:
     fig = ctx.figure
     ind = ds.indicator(fig.indicator_id)
     args = dict(region=region_label(ds, fig.region_code, lang), value=value_text(ds, fig, lang),
-                period=period_label(fig.period, ind, lang))
+                period=figure_period_label(fig, ind, lang))
     if ctx.share_pct is not None:
         return t("digital_ctx_share", lang, share=format_number(ctx.share_pct), **args)
     if ctx.gap is not None:
@@ -88,7 +88,7 @@ def render_count_tile(view, tile: CountTile) -> None:
         st.markdown(f"**{md_escape(label)}**")
         st.metric(label, value, label_visibility="collapsed")
         status = "" if fig.status == "published" else f" · {t('status_' + fig.status, lang)}"
-        st.caption(f"{period_label(fig.period, ind, lang)}{status}")
+        st.caption(f"{figure_period_label(fig, ind, lang)}{status}")
         if tile.context_only:
             st.caption(t("digital_context_only", lang))
         if tile.city_wide:
@@ -163,7 +163,7 @@ def make_timeline_points(ds: Dataset, rows: pd.DataFrame, lang: str) -> pd.DataF
         texts.append(format_value(fig.value, fig.qualifier, ind, lang, with_unit=False))
         status = "" if fig.status == "published" else f" ({t('status_' + fig.status, lang)})"
         hovers.append(f"{region_label(ds, fig.region_code, lang)} · "
-                      f"{period_label(fig.period, ind, lang)}: {value_text(ds, fig, lang)}{status}"
+                      f"{figure_period_label(fig, ind, lang)}: {value_text(ds, fig, lang)}{status}"
                       f"<br>{src['publisher']} ({src['date_published']})")
     return rows.assign(text=texts, hover=hovers, derived=list(rows["status"] == "derived"))
 
@@ -238,7 +238,7 @@ def render_entities(view, entity_types: tuple[str, ...]) -> tuple[pd.DataFrame, 
             st.caption(t("digital_named_of", lang, named=named,
                          type=t(f"digital_etype_{etype}", lang),
                          count=value_text(ds, fig, lang), indicator=ind[f"name_{lang}"],
-                         period=period_label(fig.period, ind, lang)))
+                         period=figure_period_label(fig, ind, lang)))
     table = make_entity_table(ds, sel.rows, lang)
     if sel.rows.empty:
         st.info(t("digital_no_entities", lang,
@@ -321,7 +321,7 @@ def progress_lines(ds: Dataset, p: Progress, lang: str) -> list[str]:
         return [t("targets_no_actual_line", lang)]
     ind = ds.indicator(tg.indicator_id)
     lines = [t("targets_actual_line", lang, value=value_text(ds, p.actual, lang),
-               period=period_label(p.actual.period, ind, lang))]
+               period=figure_period_label(p.actual, ind, lang))]
     lines.append(t(f"targets_state_{p.state}", lang))
     if p.gap and p.state != "met":
         lines.append(t("targets_gap_line", lang, gap=amount_text(ds, tg.indicator_id, p.gap, lang)))
@@ -375,7 +375,7 @@ def make_targets_table(ds: Dataset, progress: Sequence[Progress], lang: str) -> 
             target_period_text(p, lang),
             COMPARATOR_SIGNS[p.target.comparator], p.target.target_value, unit_label(ind, lang),
             None if a is None else a.value, "" if a is None else a.qualifier,
-            "" if a is None else period_label(a.period, ind, lang),
+            "" if a is None else figure_period_label(a, ind, lang),
             t(f"targets_state_short_{p.state}", lang), p.share_done, p.gap, p.pace,
             "" if p.pace_unit is None else t(f"targets_per_{p.pace_unit}", lang),
             src["publisher"], src["title"], src["date_published"], src["url"] or "", src["tier"],

@@ -15,7 +15,8 @@ from metrics.query import BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, Figure
 from components import keys
 from components.charts import make_empty_chart, make_gap_chart, make_period_bars_chart, make_trend_chart
 from components.i18n import t
-from components.labels import figure_industry_label, industry_label, period_label, region_label
+from components.labels import (figure_industry_label, figure_period_label, industry_label,
+                               period_label, region_label)
 from components.provenance import md_escape, render_source_caption, render_source_popover
 from components.sentences import make_growth_sentence
 from components.state import render_url_segmented, render_url_selectbox, set_url_value
@@ -238,6 +239,6 @@ def render_rank(view, choice: GrowthChoice) -> None:
         ind = ds.indicator(fig.indicator_id)
         st.markdown(md_escape(t("growth_rank_line", lang, indicator=ind[f"name_{lang}"],
                                 value=f"{fig.value:g}",
-                                period=period_label(fig.period, ind, lang))))
+                                period=figure_period_label(fig, ind, lang))))
     render_source_popover(ds, ranks, lang)
     render_source_caption(ds, [f.source_id for f in ranks], lang)

@@ -8,7 +8,7 @@ import streamlit as st
 from metrics.overview import Tile
 
 from components.i18n import t
-from components.labels import format_value, period_label, region_label, unit_label
+from components.labels import figure_period_label, format_value, region_label, unit_label
 from components.provenance import md_escape, render_source_popover
 
 TILES_PER_ROW = 3
@@ -59,7 +59,7 @@ def render_tile(view, tile: Tile) -> None:
                   delta=delta, delta_color="inverse" if lang == "zh" else "normal",
                   label_visibility="collapsed")
         status = "" if fig.status == "published" else f" · {t('status_' + fig.status, lang)}"
-        st.caption(f"{period_label(fig.period, ind, lang)}{status}")
+        st.caption(f"{figure_period_label(fig, ind, lang)}{status}")
         for i in range(len(tile.benchmarks)):
             st.caption(make_gap_line(view, tile, i))
         render_source_popover(ds, [fig, *tile.benchmarks], lang,

@@ -73,6 +73,12 @@ def period_label(code: str, indicator: dict, lang: str) -> str:
     return label_period(code, indicator["period_basis"], lang)
 
 
+def figure_period_label(fig, indicator: dict, lang: str) -> str:
+    """A figure's period, marked when the source did not state it and it was inferred."""
+    label = period_label(fig.period, indicator, lang)
+    return label + t("period_inferred_mark", lang) if fig.period_inferred else label
+
+
 def point_label(point: str, lang: str) -> str:
     """A period-filter option: 'latest', a full year, or a month end."""
     if point == LATEST:

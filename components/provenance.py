@@ -15,7 +15,7 @@ from metrics.load import Dataset
 from metrics.query import Figure
 
 from components.i18n import t
-from components.labels import format_value, period_label, region_label
+from components.labels import figure_period_label, format_value, region_label
 
 # Beyond this many sources a caption points to the table's source columns instead.
 MAX_LISTED_SOURCES = 8
@@ -60,7 +60,7 @@ def make_figure_details(ds: Dataset, fig: Figure, lang: str) -> str:
     ind = ds.indicator(fig.indicator_id)
     src = ds.source(fig.source_id)
     head = (f"**{md_escape(region_label(ds, fig.region_code, lang))} · "
-            f"{md_escape(ind['name_' + lang])} · {md_escape(period_label(fig.period, ind, lang))}: "
+            f"{md_escape(ind['name_' + lang])} · {md_escape(figure_period_label(fig, ind, lang))}: "
             f"{md_escape(format_value(fig.value, fig.qualifier, ind, lang))}**")
     if fig.status != "published":
         head += f" ({t('status_' + fig.status, lang)})"

@@ -11,7 +11,7 @@ from metrics.growth import PeriodComparison
 from metrics.load import Dataset
 from metrics.query import CITY, COUNTRY, PROVINCE, Figure
 
-from components.labels import period_label, region_label
+from components.labels import figure_period_label, region_label
 
 # How each indicator's subject reads: (zh for all industry, zh for one industry, en for all,
 # en for one industry). "{ind}" is the industry's name.
@@ -72,7 +72,7 @@ def make_growth_sentence(ds: Dataset, comparison: PeriodComparison, lang: str) -
     if fig is None:
         return ""
     ind = ds.indicator(fig.indicator_id)
-    period = period_label(fig.period, ind, lang)
+    period = figure_period_label(fig, ind, lang)
     subject_region = region_label(ds, fig.region_code, lang)
     subject = subject_phrase(ds, fig, lang)
     clauses, missing = [], []

@@ -14,7 +14,8 @@ from metrics.load import Dataset
 from metrics.query import Figure
 
 from components.i18n import t
-from components.labels import figure_industry_label, period_label, region_label, unit_label
+from components.labels import (figure_industry_label, figure_period_label, region_label,
+                               unit_label)
 
 FIGURE_COLUMNS = ("col_indicator", "col_region", "col_industry", "col_period", "col_value",
                   "col_qualifier", "col_unit", "col_status", "col_gap", "col_derivation",
@@ -43,9 +44,9 @@ def make_figure_table(ds: Dataset, rows: Iterable[tuple[Figure, Gap | None]],
         ikey = (fig.industry_code, fig.indicator_id)
         if ikey not in industries:
             industries[ikey] = figure_industry_label(ds, fig.industry_code, ind, lang)
-        pkey = (fig.period, ind["period_basis"])
+        pkey = (fig.period, ind["period_basis"], fig.period_inferred)
         if pkey not in periods:
-            periods[pkey] = period_label(fig.period, ind, lang)
+            periods[pkey] = figure_period_label(fig, ind, lang)
         derivation = gap.derivation if gap else (fig.derivation or "")
         records.append([
             ind[f"name_{lang}"], regions[fig.region_code], industries[ikey], periods[pkey],

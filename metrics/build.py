@@ -42,6 +42,10 @@ def _convert(spec: TableSpec, raw: dict[str, str], file: str, row: str) -> dict:
                 out[col.name] = float(text)
             except ValueError:
                 raise DataError(file, col.name, row, f"{text!r} is not a number") from None
+        elif pa.types.is_boolean(col.type):
+            if text.lower() not in ("", "true", "false"):
+                raise DataError(file, col.name, row, f"{text!r}: write true, false or leave empty")
+            out[col.name] = text.lower() == "true"
         elif pa.types.is_integer(col.type):
             if text == "":
                 out[col.name] = None

@@ -37,10 +37,15 @@ class Figure:
     quote: str
     derivation: str | None
     note: str | None
+    # The source does not state the period; it was inferred (see the note).
+    period_inferred: bool = False
 
     @classmethod
     def from_row(cls, row: pd.Series | dict) -> "Figure":
-        return cls(**{k: row[k] for k in cls.__dataclass_fields__})
+        """A figure from an observations row (a row without ``period_inferred``: stated)."""
+        fields = {k: row[k] for k in cls.__dataclass_fields__ if k != "period_inferred"}
+        inferred = row.get("period_inferred", False)
+        return cls(**fields, period_inferred=bool(inferred) if pd.notna(inferred) else False)
 
 
 def enrich_observations(ds: Dataset) -> pd.DataFrame:

@@ -131,7 +131,10 @@ SPECS: dict[str, TableSpec] = {
          Column("source_id", S, "来源代码", "Source id"),
          Column("quote", S, "原文", "Quoted sentence"),
          Column("derivation", S, "推算方法", "Derivation", nullable=True),
-         Column("note", S, "说明", "Note", nullable=True)),
+         Column("note", S, "说明", "Note", nullable=True),
+         # True where the source does not state the period and it was inferred (the note says
+         # how): the pages mark such periods so that they are not read as published.
+         Column("period_inferred", pa.bool_(), "时期为推断", "Period inferred")),
         _PROCESSING.format(name="observations")
         + " Values are as published; derived values (status 'derived') carry their arithmetic."),
     "entities": TableSpec(

@@ -35,14 +35,14 @@ above_scale_enterprises,规上工业企业数量,Above-scale industrial enterpri
 test-a,测试日报,测试标题,2024-07-03,https://example.org/a,B,
 test-b,转载站,转载标题,2024-06-17,,C,repost
 """,
-    "observations/o.csv": """indicator_id,region_code,industry_code,period,value,qualifier,status,source_id,quote,derivation,note
-iva_growth_cum,370200,ALL,2024-05,9.6,,published,test-a,1-5月增长9.6%，高于全省1.1个百分点。,,
-iva_growth_cum,370000,ALL,2024-05,8.5,,derived,test-a,1-5月增长9.6%，高于全省1.1个百分点。,9.6 - 1.1,Qingdao minus the stated gap
-iva_growth_cum,000000,ALL,2024-05,6.2,,published,test-b,1-5月全国增长6.2%。,,
-iva_growth_cum,370200,HT,2024-05,9.8,,published,test-a,高技术制造业增长9.8%。,,
-iva_growth_cum,370200,ALL,2023,5.8,,published,test-a,2023年增长5.8%。,,
-iva_growth_cum,000000,ALL,2023,4.6,,published,test-b,2023年全国增长4.6%。,,
-above_scale_enterprises,370200,ALL,2024-07,4800,>,published,test-a,规上工业企业达到4800多家。,,
+    "observations/o.csv": """indicator_id,region_code,industry_code,period,value,qualifier,status,source_id,quote,derivation,note,period_inferred
+iva_growth_cum,370200,ALL,2024-05,9.6,,published,test-a,1-5月增长9.6%，高于全省1.1个百分点。,,,
+iva_growth_cum,370000,ALL,2024-05,8.5,,derived,test-a,1-5月增长9.6%，高于全省1.1个百分点。,9.6 - 1.1,Qingdao minus the stated gap,
+iva_growth_cum,000000,ALL,2024-05,6.2,,published,test-b,1-5月全国增长6.2%。,,,
+iva_growth_cum,370200,HT,2024-05,9.8,,published,test-a,高技术制造业增长9.8%。,,,
+iva_growth_cum,370200,ALL,2023,5.8,,published,test-a,2023年增长5.8%。,,,
+iva_growth_cum,000000,ALL,2023,4.6,,published,test-b,2023年全国增长4.6%。,,,
+above_scale_enterprises,370200,ALL,2024-07,4800,>,published,test-a,规上工业企业达到4800多家。,,,
 """,
     "entities/e.csv": """entity_id,entity_type,name_zh,name_en,level,industry_codes,district_code,year,source_id,quote,note
 vr-centre,innovation_centre,虚拟现实创新中心,VR innovation centre,national,C39,370212,2023,test-a,建设了虚拟现实国家级创新平台。,

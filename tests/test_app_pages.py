@@ -132,3 +132,9 @@ def test_link_values_cannot_inject_markdown():
     at = run_page("dashboard.py", industry="![x](http://example.com/p.png)")
     warning = at.warning[0].value
     assert "![x](http" not in warning and "example" in warning
+
+
+def test_inferred_periods_are_marked_on_screen():
+    body = texts(run_page("dashboard.py"))
+    assert "2023年（时期为推断）" in body  # revenue: the article gives no period
+    assert "(period inferred)" in texts(run_page("dashboard.py", lang="en"))

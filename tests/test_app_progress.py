@@ -137,9 +137,9 @@ def test_unknown_url_value_warns(script, param):
 
 
 ACTUALS = """\
-new_industry_platforms,370200,ALL,2024,8,,published,qdrb-2024-07-industrial-system,TEST ROW 8 platforms,,
-tech_upgrade_investment_growth,370200,ALL,2024,10.5,,published,qdrb-2024-07-industrial-system,TEST ROW 10.5%,,
-iiot_platform_penetration,370200,ALL,2024-07,40,,published,qdrb-2024-07-industrial-system,TEST ROW 40%,,
+new_industry_platforms,370200,ALL,2024,8,,published,qdrb-2024-07-industrial-system,TEST ROW 8 platforms,,,
+tech_upgrade_investment_growth,370200,ALL,2024,10.5,,published,qdrb-2024-07-industrial-system,TEST ROW 10.5%,,,
+iiot_platform_penetration,370200,ALL,2024-07,40,,published,qdrb-2024-07-industrial-system,TEST ROW 40%,,,
 """
 
 
@@ -148,7 +148,7 @@ def data_with_actuals(real_src_copy: Path, tmp_path: Path, monkeypatch) -> Path:
     """The real data plus three made-up actuals (test rows, never shipped)."""
     with (real_src_copy / "observations" / "zz_test_actuals.csv").open("w", encoding="utf-8") as f:
         f.write("indicator_id,region_code,industry_code,period,value,qualifier,status,source_id,"
-                "quote,derivation,note\n" + ACTUALS)
+                "quote,derivation,note,period_inferred\n" + ACTUALS)
     out = tmp_path / "data"
     build(real_src_copy, out)
     monkeypatch.setenv(DATA_DIR_ENV, str(out))

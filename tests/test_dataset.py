@@ -164,3 +164,12 @@ def test_entities_city_wide_have_no_district(ds):
     assert ent["district_code"].isna().any()  # e.g. the 青烟威 shipbuilding cluster
     placed = ent["district_code"].dropna()
     assert placed.str.startswith("3702").all()
+
+
+def test_inferred_periods_are_flagged(obs):
+    # The article dates neither the revenue nor the land and tax shares.
+    for key in [("revenue", "370200", "ALL", "2023"),
+                ("land_share_province", "370200", "ALL", "2024-07"),
+                ("tax_share_province", "370200", "ALL", "2024-07")]:
+        assert bool(obs.loc[key, "period_inferred"]) is True
+    assert bool(obs.loc[("iva_growth_cum", "370200", "ALL", "2024-05"), "period_inferred"]) is False
