@@ -58,7 +58,7 @@ else:
     with st.expander(t("h_table", lang)):
         st.dataframe(for_display(make_figure_table(ds, [(f, None) for f in trend_figs], lang)),
                      hide_index=True)
-    render_source_caption(ds, [f.source_id for f in trend_figs], lang)
+    render_source_caption(ds, [f.source_id for f in trend_figs], lang, t("status_markers", lang))
 
 # 5/ Table and export of exactly the tiles' numbers --------------------------------------------
 if not overview.empty:

@@ -132,6 +132,7 @@ def render_time_view(view, choice: GrowthChoice) -> tuple[pd.DataFrame, list[str
         return make_figure_table(ds, [], lang), []
     labels = {p: period_label(p, ind, lang) for p in grid}
     chart_df = series.assign(x=series["period"].map(labels), label=series["period"].map(labels))
+    st.caption(t("status_markers", lang))
     st.plotly_chart(make_trend_chart(
         chart_df, x_values=[labels[p] for p in grid], region_names=_names(view, choice.regions),
         title=_chart_title(view, choice, "growth_chart_time"),

@@ -116,3 +116,12 @@ def test_server_config_keeps_the_promises():
     assert config["client"]["showSidebarNavigation"] is False  # the frame's translated links
     assert config["client"]["disableDataExport"] is True  # only the formula-safe exporter
     assert config["server"]["enableXsrfProtection"] is True
+
+
+def test_trend_chart_marks_derived_and_preliminary_points():
+    df = pd.DataFrame({"region_code": ["370200"] * 3, "x": ["2023", "2024", "2025"],
+                       "value": [5.8, 9.4, 7.9], "label": ["", "", ""],
+                       "status": ["derived", "published", "preliminary"]})
+    fig = make_trend_chart(df, x_values=["2023", "2024", "2025"], region_names={"370200": "青岛"},
+                           title="t", x_title="x", y_title="y")
+    assert list(fig.data[0].marker.symbol) == ["circle-open", "circle", "diamond"]
