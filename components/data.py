@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from metrics.load import Dataset, load_dataset
+from metrics.load import Dataset, load_dataset, load_sidecar
+from metrics.validate import DataError
 from metrics.paths import DATA_DIR
 from metrics.query import enrich_observations
 
@@ -41,6 +42,23 @@ def _load(folder: str, stamp: float) -> tuple[Dataset, pd.DataFrame]:
     """
     ds = load_dataset(Path(folder))
     return ds, enrich_observations(ds)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _sidecar(folder: str, name: str, stamp: float) -> dict:
+    """A table's metadata sidecar, cached like the tables (per folder and file time)."""
+    return load_sidecar(name, Path(folder))
+
+
+def get_sidecar(name: str) -> dict:
+    """The metadata of table ``name`` for a download bundle; a broken sidecar is reported on
+    the page and the bundle goes without it."""
+    folder = data_dir()
+    try:
+        return _sidecar(str(folder), name, _stamp(folder))
+    except DataError as exc:
+        st.warning(str(exc))
+        return {}
 
 
 def get_dataset() -> Dataset:

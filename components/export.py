@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from metrics.export import make_csv_bytes
+from metrics.export import make_csv_bytes, make_readme, make_zip_bytes
 
 from components.i18n import t
 from components.labels import industry_label, point_label
@@ -26,6 +26,25 @@ def export_file_name(stem: str, view) -> str:
     """e.g. 'overview_ALL_latest_3f2a9c1b0d4e.csv': what, which filters, which data."""
     safe = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{stem}_{view.industry}_{view.point}")
     return f"{safe}_{view.ds.version}.csv"
+
+
+def render_zip_download(view, df: pd.DataFrame, stem: str, key: str, *, title: str,
+                        description: str, metadata: dict, source_ids: list[str],
+                        extra: dict[str, str] | None = None) -> None:
+    """A download of the same rows as a zip: the CSV, its metadata (JSON) and a readme that
+    lists the view's filters, the data version and every source cited."""
+    context = export_context(view, extra)
+    csv_bytes = make_csv_bytes(df, context)
+    sources = [view.ds.source(s) for s in dict.fromkeys(source_ids)]
+    readme = make_readme(title, description, view.ds.version, context, len(df), sources)
+    meta = {**metadata, "data_version": view.ds.version, "built_at": view.ds.built_at,
+            "filters": context, "rows": len(df)}
+    name = export_file_name(stem, view).removesuffix(".csv")
+    st.download_button(t("download_zip", view.lang),
+                       data=make_zip_bytes(name, csv_bytes, meta, readme),
+                       file_name=f"{name}.zip", mime="application/zip", key=key,
+                       help=t("download_help", view.lang), on_click="ignore",
+                       icon=":material/folder_zip:")
 
 
 def render_csv_download(view, df: pd.DataFrame, stem: str, key: str,

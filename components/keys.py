@@ -37,6 +37,7 @@ TARGETS_STATUS = "tstatus"
 # Download buttons (no URL state).
 EXPORT_OVERVIEW = "export_overview"
 EXPORT_DATA = "export_data"
+EXPORT_DATA_ZIP = "export_data_zip"
 EXPORT_GROWTH = "export_growth"
 EXPORT_MAP_ENTITIES = "export_map_entities"
 EXPORT_MAP_DISTRICTS = "export_map_districts"

@@ -38,6 +38,25 @@ def make_csv_bytes(df: pd.DataFrame, context: dict[str, str]) -> bytes:
     return (BOM + text).encode("utf-8")
 
 
+def make_readme(title: str, description: str, version: str, filters: dict[str, str],
+                n_rows: int, sources: list[dict]) -> str:
+    """The readme of a download bundle: what the rows are, which view, which data, sources."""
+    lines = [title, "=" * len(title), "", description, "",
+             f"Rows: {n_rows}", f"Data version: {version}"]
+    lines += [f"{k}: {v}" for k, v in filters.items() if v]
+    lines += ["", "The CSV is UTF-8 with a byte-order mark (opens in Excel). Text cells that begin "
+              "with = + - @ are prefixed with ' so that spreadsheets do not run them.",
+              "Cite the original source of each figure (columns publisher, title, link, quote); "
+              "tier C sources are reposts whose original was not checked.", ""]
+    if sources:
+        lines.append(f"Sources ({len(sources)}):")
+        for src in sources:
+            repost = " [repost]" if src.get("tier") == "C" else ""
+            lines.append(f"- {src['publisher']}: {src['title']} ({src['date_published']})"
+                         f"{repost} {src.get('url') or ''}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
 def make_zip_bytes(name: str, csv_bytes: bytes, metadata: dict, readme: str) -> bytes:
     """A bundle of the CSV, its metadata as JSON and a readme, as OWID's downloads are."""
     buf = io.BytesIO()

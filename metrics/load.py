@@ -95,6 +95,17 @@ class Dataset:
         return str(row.iloc[0][f"name_{lang}"]) if len(row) else code
 
 
+def load_sidecar(name: str, data_dir: Path = DATA_DIR) -> dict:
+    """The metadata sidecar ``<table>.meta.yml`` written by the build (title, columns, units)."""
+    import yaml
+
+    path = data_dir / f"{name}.meta.yml"
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataError(rel_to_repo(path), None, None, f"unreadable ({exc}). {REBUILD_HINT}") from None
+
+
 def load_manifest(data_dir: Path = DATA_DIR) -> dict:
     """The manifest written by the build."""
     path = data_dir / MANIFEST_NAME

@@ -2,7 +2,8 @@
 import streamlit as st
 
 from components import keys
-from components.export import render_csv_download
+from components.data import get_sidecar
+from components.export import render_csv_download, render_zip_download
 from components.frame import render_footer, render_frame
 from components.i18n import t
 from components.provenance import render_source_caption
@@ -30,7 +31,7 @@ if table_name == "observations":
     table = make_figure_table(ds, [(Figure.from_row(r), None) for _, r in rows.iterrows()], lang)
     source_ids = list(rows["source_id"])
 else:
-    table = ds[table_name].copy()
+    table = ds[table_name].copy().reset_index(drop=True)
     if "industry_codes" in table:
         table["industry_codes"] = table["industry_codes"].map(";".join)
     source_ids = list(table["source_id"]) if "source_id" in table else []
@@ -38,8 +39,9 @@ else:
 # 3/ Search across every text column ---------------------------------------------------------
 query = render_url_text(st, t("data_search", lang), keys.DATA_SEARCH).strip()
 if query:
-    text = for_display(table).agg(" ".join, axis=1)
-    table = table[text.str.contains(query, case=False, regex=False)]
+    found = for_display(table).agg(" ".join, axis=1).str.contains(query, case=False, regex=False)
+    table = table[found]
+    source_ids = [s for s, keep in zip(source_ids, found) if keep] if source_ids else []
 
 # 4/ Table, its sources, and the export of exactly these rows -------------------------------
 st.caption(t("data_rows", lang, n=len(table)))
@@ -50,7 +52,14 @@ tiers = ds["sources"]["tier"].value_counts()
 st.caption(t("sources_by_tier", lang, a=tiers.get("A", 0), b=tiers.get("B", 0),
              c=tiers.get("C", 0)))
 render_source_caption(ds, source_ids, lang)
-render_csv_download(view, table, f"data_{table_name}", keys.EXPORT_DATA,
-                    {t("data_table", lang): table_name, t("data_search", lang): query})
+filters = {t("data_table", lang): table_name, t("data_search", lang): query}
+c1, c2 = st.columns([1, 3])
+with c1:
+    render_csv_download(view, table, f"data_{table_name}", keys.EXPORT_DATA, filters)
+with c2:
+    render_zip_download(view, table, f"data_{table_name}", keys.EXPORT_DATA_ZIP,
+                        title=t(f"tables_{table_name}", lang), description=t("data_intro", lang),
+                        metadata=get_sidecar(table_name), source_ids=source_ids,
+                        extra=filters)
 
 render_footer(view)

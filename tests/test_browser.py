@@ -92,3 +92,27 @@ def test_growth_shared_link_first_request_and_csv_matches_chart(browser):
         assert [r["Gap (pp)"] for r in rows] == ["", "1.1", "3.4"]
         assert all(r["Period"] == "Jan-May 2024" for r in rows)
         assert all(is_local(u) for u in requests), [u for u in requests if not is_local(u)]
+
+
+def test_data_page_zip_bundle_matches_the_rows_on_screen(browser):
+    import csv
+    import io
+    import json
+    import re
+    import zipfile
+    with streamlit_server() as base:
+        page, requests = open_page(browser, base + "/data?lang=en&q=Haier")
+        shown = int(re.search(r"(\d+) rows", page.get_by_test_id("stMain").inner_text()).group(1))
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download CSV + metadata (zip)").click()
+        bundle = zipfile.ZipFile(info.value.path())
+        names = bundle.namelist()
+        csv_name = next(n for n in names if n.endswith(".csv"))
+        rows = list(csv.DictReader(io.StringIO(bundle.read(csv_name).decode("utf-8-sig"))))
+        assert len(rows) == shown > 0
+        assert all("Haier" in " ".join(r.values()) for r in rows)
+        meta = json.loads(bundle.read(next(n for n in names if n.endswith(".metadata.json"))))
+        assert meta["rows"] == shown and meta["table"]["name"] == "observations"
+        readme = bundle.read("README.txt").decode("utf-8")
+        assert "=Haier" in readme and "Sources (" in readme  # the search is among the filters
+        assert all(is_local(u) for u in requests)

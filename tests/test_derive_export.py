@@ -117,3 +117,15 @@ def test_zip_bundle_is_deterministic():
     assert a == make_zip_bytes("x", b"csv", {"k": "青岛"}, "readme")
     names = zipfile.ZipFile(io.BytesIO(a)).namelist()
     assert names == ["x.csv", "x.metadata.json", "README.txt"]
+
+
+def test_readme_of_a_bundle_names_view_data_and_sources():
+    from metrics.export import make_readme
+    readme = make_readme("Observations", "Every figure.", "abc123", {"Industry": "HT", "Search": ""},
+                         2, [{"publisher": "青岛日报", "title": "标题", "date_published": "2024-07",
+                              "url": "", "tier": "B"},
+                             {"publisher": "x", "title": "y", "date_published": "2025",
+                              "url": "http://e.org", "tier": "C"}])
+    assert readme.splitlines()[:2] == ["Observations", "============"]
+    assert "Data version: abc123" in readme and "Industry: HT" in readme and "Search:" not in readme
+    assert "- 青岛日报: 标题 (2024-07)" in readme and "- x: y (2025) [repost] http://e.org" in readme
