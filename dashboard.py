@@ -43,7 +43,7 @@ for heading, tiles in sections:
 
 # 4/ Trend: full-year value-added growth, Qingdao against Shandong and China -----------------
 regions = (CITY, *BENCHMARK_REGIONS)
-trend = derive_trend(view.obs, view.industry, regions)
+trend = derive_trend(view.obs, view.industry, regions, view.up_to)
 st.subheader(t("h_trend", lang))
 if trend.empty:
     st.plotly_chart(make_empty_chart(t("trend_empty", lang)), key="trend_chart")

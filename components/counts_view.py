@@ -61,6 +61,8 @@ def make_context_line(ds: Dataset, ctx: Context, lang: str) -> str:
         return t("digital_ctx_share", lang, share=format_number(ctx.share_pct), **args)
     if ctx.gap is not None:
         return t("digital_ctx_gap", lang, gap=ctx.gap.signed(), **args)
+    if ctx.same_period and ctx.inferred:
+        return t("digital_ctx_inferred", lang, **args)
     if ctx.same_period and ctx.bound:
         return t("digital_ctx_bound", lang, **args)
     if ctx.same_period:

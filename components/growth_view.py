@@ -195,7 +195,7 @@ def render_districts(view, choice: GrowthChoice) -> None:
     """A district against the city for the same period; which districts have no figure."""
     ds, lang, obs = view.ds, view.lang, view.obs
     st.subheader(t("growth_districts", lang))
-    have, none = districts_with_figures(ds, obs, choice.indicator, view.industry)
+    have, none = districts_with_figures(ds, obs, choice.indicator, view.industry, view.up_to)
     names = lambda codes: "、".join(region_label(ds, c, lang) for c in codes) if lang == "zh" \
         else ", ".join(region_label(ds, c, lang) for c in codes)  # noqa: E731
     if not have:

@@ -111,16 +111,18 @@ def known_mask(entities: pd.DataFrame, up_to: int,
                published: pd.Series | None = None) -> pd.Series:
     """True for the entities known as of ``up_to``; without source dates, a year counts from
     its end."""
-    dates = (published.reindex(entities.index) if published is not None
+    # ``published`` is keyed by entity_id, so filtered or re-sorted frames keep their dates.
+    dates = (entities["entity_id"].map(published) if published is not None
              else entities["year"].map(lambda y: f"{int(y)}-12" if pd.notna(y) else ""))
     return pd.Series([known_by(y, d, up_to) for y, d in zip(entities["year"], dates)],
                      index=entities.index, dtype=bool)
 
 
 def entity_publication_dates(ds: Dataset) -> pd.Series:
-    """The date of each entity's source, by entity row (for :func:`known_mask`)."""
+    """The date of each entity's source, by entity_id (for :func:`known_mask`)."""
     dates = ds["sources"].set_index("source_id")["date_published"]
-    return ds["entities"]["source_id"].map(dates)
+    ent = ds["entities"]
+    return pd.Series(ent["source_id"].map(dates).values, index=ent["entity_id"].values)
 
 
 def count_recognised_after(entities: pd.DataFrame, up_to: int | None,

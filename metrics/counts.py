@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from metrics.clusters import matches_industry
 from metrics.derive import Gap, derive_gap, format_number
 from metrics.load import Dataset
 from metrics.query import known_by  # noqa: F401  (re-exported: used by tests and pages)
@@ -132,6 +133,8 @@ class Context:
     share_pct: float | None = None
     share_arithmetic: str = ""
     gap: Gap | None = None
+    # Either period was inferred, so the dates are not known to match: nothing is derived.
+    inferred: bool = False
 
     @property
     def bound(self) -> bool:
@@ -188,6 +191,8 @@ def derive_share(city: Figure, bench: Figure) -> tuple[float, str] | None:
     """
     if city.qualifier or bench.qualifier or bench.value <= 0:
         return None
+    if city.period_inferred or bench.period_inferred:  # dates not known to match
+        return None
     if (city.indicator_id, city.industry_code, city.period) != (
             bench.indicator_id, bench.industry_code, bench.period):
         return None
@@ -213,7 +218,8 @@ def derive_context(obs: pd.DataFrame, fig: Figure, kind: str,
         share = derive_share(fig, bench) if same and kind in SHARE_KINDS else None
         gap = derive_gap(fig, bench) if same and kind in GAP_KINDS else None
         out.append(Context(bench, same, share[0] if share else None,
-                           share[1] if share else "", gap))
+                           share[1] if share else "", gap,
+                           fig.period_inferred or bench.period_inferred))
     return tuple(out)
 
 
@@ -286,15 +292,6 @@ def timeline_indicators(obs: pd.DataFrame, sections: list[SectionCounts] | tuple
     return out
 
 
-def industry_members(ds: Dataset, industry: str) -> set[str]:
-    """The codes an entity may carry to belong to ``industry``: itself and, for a section such
-    as C, its divisions. The groups HT and EQ cut across divisions (NBS lists them by class),
-    so an entity tagged only by division is not assigned to them."""
-    ind = ds["industries"]
-    children = set(ind.loc[ind["parent_code"] == industry, "industry_code"])
-    return {industry} | children
-
-
 @dataclass(frozen=True)
 class EntitySelection:
     """Named entities of some types as of a point, for an industry."""
@@ -313,9 +310,9 @@ def derive_entities(ds: Dataset, entity_types: tuple[str, ...], industry: str,
     ent = ent[ent["entity_type"].isin(entity_types)]
     without = other = 0
     if industry != "ALL":
-        members = industry_members(ds, industry)
+        # One rule with the cluster map: divisions, C = any division, HT/EQ = their divisions.
         has_codes = ent["industry_codes"].map(bool)
-        match = ent["industry_codes"].map(lambda codes: bool(members & set(codes)))
+        match = ent["industry_codes"].map(lambda codes: matches_industry(codes, industry))
         without = int((~has_codes).sum())
         other = int((has_codes & ~match).sum())
         ent = ent[match]

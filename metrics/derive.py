@@ -58,6 +58,9 @@ def derive_gap(city: Figure | None, benchmark: Figure | None) -> Gap | None:
         return None
     if city.qualifier or benchmark.qualifier:
         return None
+    # A period the source did not state may not be the benchmark's period at all.
+    if city.period_inferred or benchmark.period_inferred:
+        return None
     if (city.indicator_id, city.industry_code, city.period) != (
             benchmark.indicator_id, benchmark.industry_code, benchmark.period):
         return None

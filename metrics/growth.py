@@ -146,11 +146,14 @@ def district_codes(ds: Dataset) -> list[str]:
     return list(reg.loc[reg["parent_code"] == CITY, "region_code"])
 
 
-def districts_with_figures(ds: Dataset, obs: pd.DataFrame, indicator_id: str,
-                           industry: str) -> tuple[list[str], list[str]]:
-    """(districts with at least one figure for the indicator and industry, districts with none)."""
-    have = set(obs.loc[(obs["indicator_id"] == indicator_id)
-                       & (obs["industry_code"] == industry), "region_code"])
+def districts_with_figures(ds: Dataset, obs: pd.DataFrame, indicator_id: str, industry: str,
+                           up_to: int | None = None) -> tuple[list[str], list[str]]:
+    """(districts with at least one figure for the indicator and industry as of ``up_to``,
+    districts with none)."""
+    rows = obs[(obs["indicator_id"] == indicator_id) & (obs["industry_code"] == industry)]
+    if up_to is not None:
+        rows = rows[rows["end"] <= up_to]
+    have = set(rows["region_code"])
     codes = district_codes(ds)
     return [c for c in codes if c in have], [c for c in codes if c not in have]
 

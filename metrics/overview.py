@@ -77,9 +77,13 @@ def derive_overview(obs: pd.DataFrame, industry: str, up_to: int | None) -> Over
                     [make_tile(obs, f, False) for f in tiles if kinds[f.indicator_id] != "growth"])
 
 
-def derive_trend(obs: pd.DataFrame, industry: str, regions: tuple[str, ...]) -> pd.DataFrame:
-    """Full-year cumulative growth by region and year; a year with no figure is absent."""
+def derive_trend(obs: pd.DataFrame, industry: str, regions: tuple[str, ...],
+                 up_to: int | None = None) -> pd.DataFrame:
+    """Full-year cumulative growth by region and year as of ``up_to`` (a full year counts
+    from its December); a year with no figure is absent."""
     rows = obs[(obs["indicator_id"] == TREND_INDICATOR) & (obs["industry_code"] == industry)
                & obs["region_code"].isin(regions) & obs["period"].str.fullmatch(r"\d{4}")]
+    if up_to is not None:
+        rows = rows[rows["end"] <= up_to]
     rows = rows[rows["year"].isin(TREND_YEARS)]
     return rows.sort_values(["region_code", "year"]).reset_index(drop=True)

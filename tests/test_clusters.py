@@ -237,3 +237,14 @@ def test_entities_known_by_their_source_date(ds):
                                           up_to=up_to, published=published)
     assert len(smart(202405)) == 0 and len(smart(202412)) == 0
     assert len(smart(202501)) == 8
+
+
+def test_left_out_count_follows_each_entitys_own_source_date(ds):
+    published = entity_publication_dates(ds)
+    smart = filter_entities(ds["entities"], entity_type="smart_factory")
+    assert count_recognised_after(smart, 202501, published) == 0
+    assert count_recognised_after(smart, 202412, published) == 8
+    national = filter_entities(ds["entities"], level="national")
+    later = count_recognised_after(national, 202405, published)
+    assert later == len(national) - len(filter_entities(ds["entities"], level="national",
+                                                        up_to=202405, published=published))

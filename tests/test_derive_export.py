@@ -129,3 +129,15 @@ def test_readme_of_a_bundle_names_view_data_and_sources():
     assert readme.splitlines()[:2] == ["Observations", "============"]
     assert "Data version: abc123" in readme and "Industry: HT" in readme and "Search:" not in readme
     assert "- 青岛日报: 标题 (2024-07)" in readme and "- x: y (2025) [repost] http://e.org" in readme
+
+
+def test_no_gap_against_an_inferred_period():
+    from dataclasses import replace
+    city, bench = fig("370200", 6.1, period="2022-03"), fig("000000", 6.5, period="2022-03")
+    assert derive_gap(city, bench) is not None
+    assert derive_gap(replace(city, period_inferred=True), bench) is None
+
+
+def test_trend_as_of_a_point(real_obs):
+    trend = derive_trend(real_obs, "ALL", ("370200", "370000", "000000"), point_to_end("2023-04"))
+    assert set(trend["year"]) == {2022}

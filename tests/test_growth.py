@@ -176,3 +176,8 @@ def test_as_of_point_bounds_series_rank_and_districts():
     at = run_page("pages/1_growth.py", lang="en", period="2022", gdistrict="370215")
     assert not at.exception
     assert not any("Jimo" in c.value and "2024" in c.value for c in at.code)
+
+
+def test_district_list_as_of_a_point(ds, obs):
+    have, _ = districts_with_figures(ds, obs, "iva_growth_cum", "ALL", up_to=202405)
+    assert "370212" in have and "370281" not in have  # Jiaozhou's first figure is for 2025

@@ -244,7 +244,9 @@ def test_lighthouse_entities_as_of_and_by_industry(ds):
     assert len(c38.rows) == 4 and c38.other_industries == 2
     manufacturing = derive_entities(ds, ("lighthouse_factory", "platform"), "C", None)
     assert len(manufacturing.rows) == 6 and manufacturing.without_codes == 2
-    assert derive_entities(ds, ("lighthouse_factory",), "HT", None).rows.empty
+    # HT is matched through its divisions (C27, C39, C40), as on the cluster map.
+    assert list(derive_entities(ds, ("lighthouse_factory",), "HT", None).rows["entity_id"]) == [
+        "lh-hisense-tv"]
 
 
 def test_entities_of_the_chosen_year_count_from_their_source_date(ds):
