@@ -26,7 +26,7 @@ from metrics.query import LATEST
 
 from components import keys
 from components.i18n import t
-from components.labels import (figure_industry_label, figure_period_label, format_value, industry_label, period_label,
+from components.labels import (point_label, figure_industry_label, figure_period_label, format_value, industry_label, period_label,
                                region_label, unit_label)
 from components.map_charts import make_district_map_chart
 from components.provenance import md_escape, render_source_caption, render_source_popover
@@ -76,10 +76,10 @@ def entity_industry_label(ds: Dataset, code: str, lang: str) -> str:
 
 
 def point_text(view) -> str:
-    """The point in time of an entity count: entities are recognised by year."""
+    """The point in time of an entity count, as chosen in the sidebar (a month end or a year)."""
     if view.point == LATEST or view.up_to is None:
         return t("clusters_point_latest", view.lang)
-    return t("clusters_point_year", view.lang, year=view.up_to // 100)
+    return t("clusters_point_year", view.lang, year=point_label(view.point, view.lang))
 
 
 def render_map_controls(view, districts: list[str]) -> MapChoice:

@@ -61,7 +61,8 @@ def format_value(value: float, qualifier: str, indicator: dict, lang: str,
     if qualifier == ">" and unit not in ("%", ""):
         # 4,800多家 / 4,800+ enterprises: the bound sits between the number and the unit
         if lang == "zh":
-            return f"{number}多{unit}"
+            # 突破45万辆 reads 超过45万辆: 多 cannot follow a unit that is itself a multiplier
+            return f"超过{core}" if unit[0] in "万亿百千" else f"{number}多{unit}"
         return f"more than {core}" if unit[0].isdigit() else f"{number}+ {unit}"
     key = {">": "qual_gt_pct" if unit == "%" else "qual_gt", ">=": "qual_ge",
            "~": "qual_approx"}[qualifier]

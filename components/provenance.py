@@ -15,7 +15,7 @@ from metrics.load import Dataset
 from metrics.query import Figure
 
 from components.i18n import t
-from components.labels import figure_period_label, format_value, region_label
+from components.labels import figure_period_label, format_value, industry_label, region_label
 
 # Beyond this many sources a caption points to the table's source columns instead.
 MAX_LISTED_SOURCES = 8
@@ -59,7 +59,9 @@ def make_figure_details(ds: Dataset, fig: Figure, lang: str) -> str:
     """Markdown for one figure: value, period, publisher, title, date, link, quote, derivation."""
     ind = ds.indicator(fig.indicator_id)
     src = ds.source(fig.source_id)
-    head = (f"**{md_escape(region_label(ds, fig.region_code, lang))} · "
+    industry = ("" if fig.industry_code == "ALL"
+                else f"{md_escape(industry_label(ds, fig.industry_code, lang))} · ")
+    head = (f"**{md_escape(region_label(ds, fig.region_code, lang))} · {industry}"
             f"{md_escape(ind['name_' + lang])} · {md_escape(figure_period_label(fig, ind, lang))}: "
             f"{md_escape(format_value(fig.value, fig.qualifier, ind, lang))}**")
     if fig.status != "published":

@@ -125,3 +125,16 @@ def test_trend_chart_marks_derived_and_preliminary_points():
     fig = make_trend_chart(df, x_values=["2023", "2024", "2025"], region_names={"370200": "青岛"},
                            title="t", x_title="x", y_title="y")
     assert list(fig.data[0].marker.symbol) == ["circle-open", "circle", "diamond"]
+
+
+def test_bound_on_a_multiplier_unit_reads_naturally():
+    assert format_value(45, ">", {"unit_zh": "万辆", "unit_en": "10k units"}, "zh") == "超过45万辆"
+    assert format_value(4800, ">", {"unit_zh": "家", "unit_en": "enterprises"}, "zh") == "4,800多家"
+
+
+def test_source_details_name_the_industry():
+    from components.provenance import make_figure_details
+    from metrics.query import enrich_observations, latest_figure
+    ds = load_dataset()
+    fig = latest_figure(enrich_observations(ds), "iva_growth_cum", "370200", "HT", 202405)
+    assert make_figure_details(ds, fig, "zh").startswith("**青岛 · 高技术制造业 · ")

@@ -17,7 +17,7 @@ STRINGS = {
         "clusters_all_districts": "全部区市",
         "clusters_all_industries": "全部行业",
         "clusters_point_latest": "最新",
-        "clusters_point_year": "{year}年",
+        "clusters_point_year": "{year}",
         "clusters_type_cluster": "产业集群",
         "clusters_type_park": "产业园区",
         "clusters_type_base": "示范基地",
