@@ -45,8 +45,9 @@ else:
         st.dataframe(for_display(table), hide_index=True)
     render_source_caption(ds, source_ids, lang, t("growth_gap_note", lang))
     render_csv_download(view, table, f"growth_{choice.indicator}_{choice.mode}",
-                        keys.EXPORT_GROWTH, {t("growth_indicator", lang): choice.indicator,
-                                             t("growth_view", lang): choice.mode})
+                        keys.EXPORT_GROWTH,
+                        {t("growth_indicator", lang): ds.name("indicators", choice.indicator, lang),
+                         t("growth_view", lang): t(f"growth_view_{choice.mode}", lang)})
 
     # 5/ Districts against the city, and published ranks -------------------------------------
     render_districts(view, choice)

@@ -53,6 +53,9 @@ for counts in sections:
 # 4/ Table of every count on screen (timeline points included) and its export ----------------
 table = pd.concat([make_counts_table(ds, sections, names, lang), *timeline_tables],
                   ignore_index=True)
+# A count on a tile can also be a point of its timeline: list each figure once.
+key_cols = [t(c, lang) for c in ("col_indicator", "col_region", "col_industry", "col_period")]
+table = table.drop_duplicates([c for c in key_cols if c in table.columns], ignore_index=True)
 if not table.empty:
     st.subheader(t("h_table", lang))
     st.dataframe(for_display(table), hide_index=True)

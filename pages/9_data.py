@@ -52,7 +52,7 @@ tiers = ds["sources"]["tier"].value_counts()
 st.caption(t("sources_by_tier", lang, a=tiers.get("A", 0), b=tiers.get("B", 0),
              c=tiers.get("C", 0)))
 render_source_caption(ds, source_ids, lang)
-filters = {t("data_table", lang): table_name, t("data_search", lang): query}
+filters = {t("data_table", lang): t(f"tables_{table_name}", lang), t("data_search", lang): query}
 c1, c2 = st.columns([1, 3])
 with c1:
     render_csv_download(view, table, f"data_{table_name}", keys.EXPORT_DATA, filters)
