@@ -36,7 +36,9 @@ def render_zip_download(view, df: pd.DataFrame, stem: str, key: str, *, title: s
     context = export_context(view, extra)
     csv_bytes = make_csv_bytes(df, context)
     sources = [view.ds.source(s) for s in dict.fromkeys(source_ids)]
-    readme = make_readme(title, description, view.ds.version, context, len(df), sources)
+    words = {k: t(f"readme_{k}", view.lang) for k in ("rows", "encoding", "cite", "sources",
+                                                      "repost")}
+    readme = make_readme(title, description, view.ds.version, context, len(df), sources, words)
     meta = {**metadata, "data_version": view.ds.version, "built_at": view.ds.built_at,
             "filters": context, "rows": len(df)}
     name = export_file_name(stem, view).removesuffix(".csv")

@@ -38,20 +38,33 @@ def make_csv_bytes(df: pd.DataFrame, context: dict[str, str]) -> bytes:
     return (BOM + text).encode("utf-8")
 
 
+# The readme's fixed wording; the app passes the same keys in the interface language.
+README_WORDS = {
+    "rows": "Rows",
+    "encoding": "The CSV is UTF-8 with a byte-order mark (opens in Excel). Text cells that begin "
+                "with = + - @ are prefixed with ' so that spreadsheets do not run them.",
+    "cite": "Cite the original source of each figure (columns publisher, title, link, quote); "
+            "tier C sources are reposts whose original was not checked.",
+    "sources": "Sources",
+    "repost": "repost",
+}
+
+
 def make_readme(title: str, description: str, version: str, filters: dict[str, str],
-                n_rows: int, sources: list[dict]) -> str:
-    """The readme of a download bundle: what the rows are, which view, which data, sources."""
-    lines = [title, "=" * len(title), "", description, "",
-             f"Rows: {n_rows}", f"Data version: {version}"]
+                n_rows: int, sources: list[dict], words: dict[str, str] | None = None) -> str:
+    """The readme of a download bundle: what the rows are, which view, which data, sources.
+
+    ``filters`` holds the filter and data-version columns of the CSV (export context)."""
+    w = {**README_WORDS, **(words or {})}
+    lines = [title, "=" * len(title), "", description, "", f"{w['rows']}: {n_rows}"]
     lines += [f"{k}: {v}" for k, v in filters.items() if v]
-    lines += ["", "The CSV is UTF-8 with a byte-order mark (opens in Excel). Text cells that begin "
-              "with = + - @ are prefixed with ' so that spreadsheets do not run them.",
-              "Cite the original source of each figure (columns publisher, title, link, quote); "
-              "tier C sources are reposts whose original was not checked.", ""]
+    if version not in filters.values():
+        lines.append(f"Data version: {version}")
+    lines += ["", w["encoding"], w["cite"], ""]
     if sources:
-        lines.append(f"Sources ({len(sources)}):")
+        lines.append(f"{w['sources']} ({len(sources)}):")
         for src in sources:
-            repost = " [repost]" if src.get("tier") == "C" else ""
+            repost = f" [{w['repost']}]" if src.get("tier") == "C" else ""
             lines.append(f"- {src['publisher']}: {src['title']} ({src['date_published']})"
                          f"{repost} {src.get('url') or ''}".rstrip())
     return "\n".join(lines) + "\n"
