@@ -106,6 +106,16 @@ def cjk_glyphs_render(page) -> bool:
         }""")
 
 
+def open_page(browser, url: str):
+    """A new page at ``url`` that records every request, once rendered: (page, requests)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url)
+    wait_rendered(page)
+    return page, requests
+
+
 def launch_browser(playwright):
     """Debian chromium, headless, through Playwright."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

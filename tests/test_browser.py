@@ -7,21 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import (cjk_glyphs_render, is_local, streamlit_server,
+from tests.browser import (cjk_glyphs_render, is_local, open_page, streamlit_server,
                            wait_rendered)
 
 pytestmark = pytest.mark.browser
 
-
-
-def open_page(browser, url: str):
-    """A new page that records every request; returns (page, requests)."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(url)
-    wait_rendered(page)
-    return page, requests
 
 
 def test_deep_link_as_first_request_renders_frame_and_page(browser):

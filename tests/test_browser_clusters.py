@@ -9,6 +9,7 @@ import io
 import pytest
 
 from tests.browser import is_local, streamlit_server, wait_rendered
+from tests.browser import open_page as open_browser_page
 
 pytestmark = pytest.mark.browser
 
@@ -41,12 +42,8 @@ POINT_JS = """([lon, lat]) => {
 
 
 def open_page(browser, url: str):
-    """A new page that records every request; returns (page, requests)."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(url)
-    wait_rendered(page)
+    """A new page at ``url`` once its map has loaded: (page, requests)."""
+    page, requests = open_browser_page(browser, url)
     page.wait_for_function(
         "() => { const gd = document.querySelector('.js-plotly-plot');"
         " return gd && gd._fullLayout.map && gd._fullLayout.map._subplot.map.loaded(); }",
