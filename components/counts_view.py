@@ -21,6 +21,7 @@ from metrics.progress import Progress
 from metrics.query import CITY, Figure, latest_figure
 
 from components.i18n import t
+from components.kpi import render_in_rows
 from components.labels import (figure_industry_label, figure_period_label, format_value, industry_label,
                                region_label, unit_label)
 from components.progress_charts import make_progress_chart, make_timeline_chart
@@ -28,7 +29,6 @@ from components.provenance import (make_figure_details, md_escape, render_source
                                   render_source_popover)
 from components.tables import for_display, make_figure_table
 
-TILES_PER_ROW = 3
 _PRODUCT = re.compile(r"^Product: ([^.;]+)")
 
 
@@ -102,12 +102,8 @@ def render_count_tile(view, tile: CountTile) -> None:
 
 
 def render_tiles(view, tiles: Sequence[CountTile]) -> None:
-    """Tiles in rows of three."""
-    for start in range(0, len(tiles), TILES_PER_ROW):
-        cols = st.columns(TILES_PER_ROW)
-        for col, tile in zip(cols, tiles[start:start + TILES_PER_ROW]):
-            with col:
-                render_count_tile(view, tile)
+    """Count tiles in the same grid as the overview's headline tiles."""
+    render_in_rows(tiles, lambda tile: render_count_tile(view, tile))
 
 
 def render_count_section(view, counts: SectionCounts, heading: str, intro: str = "") -> None:

@@ -1,7 +1,7 @@
 """KPI tiles: value, unit, period, benchmarks in 百分点, and the source one click away."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -66,13 +66,18 @@ def render_tile(view, tile: Tile) -> None:
                               [g.derivation for g in tile.gaps if g is not None])
 
 
-def render_tile_row(view, tiles: Sequence[Tile]) -> None:
-    """Tiles in rows of three."""
-    for start in range(0, len(tiles), TILES_PER_ROW):
+def render_in_rows(items: Sequence, render_one: Callable[[object], None]) -> None:
+    """Lay out any tiles in rows of TILES_PER_ROW columns, ``render_one`` drawing each."""
+    for start in range(0, len(items), TILES_PER_ROW):
         cols = st.columns(TILES_PER_ROW)
-        for col, tile in zip(cols, tiles[start:start + TILES_PER_ROW]):
+        for col, item in zip(cols, items[start:start + TILES_PER_ROW]):
             with col:
-                render_tile(view, tile)
+                render_one(item)
+
+
+def render_tile_row(view, tiles: Sequence[Tile]) -> None:
+    """Headline tiles in rows of three."""
+    render_in_rows(tiles, lambda tile: render_tile(view, tile))
 
 
 def tile_source_ids(tiles: Sequence[Tile]) -> list[str]:
