@@ -12,22 +12,19 @@ import argparse
 import csv
 import hashlib
 import json
+import os
+import shutil
 import sys
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
-import yaml
 
 from metrics.paths import DATA_DIR, MANIFEST_NAME, SRC_DIR, rel_to_repo
-from metrics.schema import SPECS, TableSpec, sidecar_dict
+from metrics.schema import SPECS, TableSpec
+from metrics.store import utc_now, write_manifest, write_table_files
 from metrics.validate import FILE_COL, ROW_COL, DataError, validate_tables
-
-PARQUET_COMPRESSION = "zstd"
-
 
 
 def _convert(spec: TableSpec, raw: dict[str, str], file: str, row: str) -> dict:
@@ -107,30 +104,30 @@ def data_version(src_dir: Path = SRC_DIR) -> str:
 
 
 def build(src_dir: Path = SRC_DIR, out_dir: Path = DATA_DIR) -> dict:
-    """Read, validate and write every table; returns the manifest."""
+    """Read, validate and write every table; returns the manifest.
+
+    The files are written to a temporary folder beside the data, then moved into place one by
+    one with the manifest last. A reader checks every file against the manifest, so a build
+    killed half-way is refused as a mixed set instead of served.
+    """
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, list[str]] = {}
     for name, spec in SPECS.items():
         tables[name], files[name] = read_source_table(spec, src_dir)
     validate_tables(tables)
     out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = {"data_version": data_version(src_dir),
-                "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "tables": {}}
-    for name, spec in SPECS.items():
-        df = tables[name].drop(columns=[FILE_COL, ROW_COL])
-        df = df.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
-        table = pa.Table.from_pandas(df, schema=spec.schema, preserve_index=False)
-        table = table.replace_schema_metadata(None)
-        path = out_dir / f"{name}.parquet"
-        pq.write_table(table, path, compression=PARQUET_COMPRESSION)
-        meta = sidecar_dict(spec, len(df), files[name])
-        (out_dir / f"{name}.meta.yml").write_text(
-            yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        manifest["tables"][name] = {"rows": len(df),
-                                    "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
-    (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                         encoding="utf-8")
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=out_dir))
+    try:
+        entries = write_table_files(tmp, tables, files)
+        manifest = {"data_version": data_version(src_dir), "built_at": utc_now(),
+                    "tables": entries}
+        write_manifest(tmp, manifest)
+        for path in sorted(tmp.iterdir()):
+            if path.name != MANIFEST_NAME:
+                os.replace(path, out_dir / path.name)
+        os.replace(tmp / MANIFEST_NAME, out_dir / MANIFEST_NAME)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return manifest
 
 
@@ -140,7 +137,7 @@ def check(src_dir: Path = SRC_DIR, data_dir: Path = DATA_DIR) -> list[str]:
         fresh = Path(tmp)
         build(src_dir, fresh)
         problems = []
-        for path in sorted(fresh.iterdir()):
+        for path in sorted(p for p in fresh.iterdir() if p.is_file()):
             committed = data_dir / path.name
             if not committed.exists():
                 problems.append(f"{path.name}: missing in {data_dir}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 TABLE_NAMES = ("regions", "industries", "indicators", "sources", "observations", "entities",
-               "targets")
+               "targets", "revisions")
 
 KINDS = ("growth", "level", "count", "share", "rank", "pp")
 TIERS = ("A", "B", "C")
@@ -114,7 +114,11 @@ SPECS: dict[str, TableSpec] = {
          Column("date_published", S, "发布日期", "Date published"),
          Column("url", S, "链接", "Link", nullable=True),
          Column("tier", S, "来源等级", "Tier", enum=TIERS),
-         Column("note", S, "说明", "Note", nullable=True)),
+         Column("note", S, "说明", "Note", nullable=True),
+         # Where the figure was read when that is a copy of the publisher's release (a news
+         # site, a mirror): the publisher stays the one who published it.
+         Column("carrier", S, "转载来源", "Carrier (copy read)", nullable=True),
+         Column("carrier_url", S, "转载链接", "Carrier link", nullable=True)),
         _PROCESSING.format(name="sources")),
     "observations": TableSpec(
         "observations", "观测值", "Observations",
@@ -173,6 +177,28 @@ SPECS: dict[str, TableSpec] = {
          Column("quote", S, "原文", "Quoted sentence"),
          Column("note", S, "说明", "Note", nullable=True)),
         _PROCESSING.format(name="targets")),
+    "revisions": TableSpec(
+        "revisions", "修订记录", "Revisions",
+        "Earlier vintages of revised observations: the value first published (or an earlier "
+        "revision), its source, and the data version that replaced it.",
+        ("indicator_id", "region_code", "industry_code", "period", "superseded_in"),
+        (Column("indicator_id", S, "指标代码", "Indicator id"),
+         Column("region_code", S, "地区代码", "Region code"),
+         Column("industry_code", S, "行业代码", "Industry code"),
+         Column("period", S, "时期", "Period"),
+         Column("value", pa.float64(), "原数值", "Earlier value", unit="the indicator's unit"),
+         Column("qualifier", S, "限定", "Qualifier", enum=QUALIFIERS),
+         Column("status", S, "状态", "Status", enum=STATUSES),
+         Column("source_id", S, "来源代码", "Source id"),
+         Column("quote", S, "原文", "Quoted sentence"),
+         # The data version in which the earlier value was current, and the one (with its
+         # date) whose release replaced it.
+         Column("published_in", S, "发布版本", "Published in version"),
+         Column("superseded_in", S, "被替换版本", "Superseded in version"),
+         Column("superseded_on", S, "修订日期", "Revised on"),
+         Column("note", S, "说明", "Note", nullable=True)),
+        "Written by `python -m metrics.ingest publish` when a release changes a published value; "
+        "empty in the base version built from data/src."),
 }
 
 

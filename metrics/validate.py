@@ -25,6 +25,8 @@ DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 # Growth rates beyond these bounds are typing errors, not economics.
 GROWTH_BOUNDS_PCT = (-100.0, 1000.0)
 REBUILD_HINT = "Fix data/src and rebuild with `python -m metrics.build`."
+# Tables that may hold no row: no figure has been revised in the base version.
+MAY_BE_EMPTY = ("revisions",)
 
 
 class DataError(Exception):
@@ -64,7 +66,11 @@ def validate_table(name: str, df: pd.DataFrame) -> None:
     """Check one table alone: columns, non-empty required fields, enums, keys, number sanity."""
     spec = SPECS[name]
     file = str(df[FILE_COL].iloc[0]) if FILE_COL in df.columns and len(df) else name
+    if df.attrs.get("file"):
+        file = df.attrs["file"]
     present = [c for c in df.columns if c not in (FILE_COL, ROW_COL)]
+    if len(df) == 0 and name not in MAY_BE_EMPTY:
+        raise DataError(file, None, None, f"the '{name}' table has no rows")
     for col in spec.columns:
         if col.name not in present:
             raise DataError(file, col.name, None, f"missing column (found: {', '.join(present)})")
@@ -97,6 +103,11 @@ def validate_table(name: str, df: pd.DataFrame) -> None:
         url = df["url"].fillna("").astype(str)
         _fail(df, (url != "") & ~url.str.match(r"^https?://"), name, "url",
               "a link must start with http:// or https://")
+        carrier_url = df["carrier_url"].fillna("").astype(str)
+        _fail(df, (carrier_url != "") & ~carrier_url.str.match(r"^https?://"), name,
+              "carrier_url", "a link must start with http:// or https://")
+        _fail(df, (carrier_url != "") & _is_blank(df["carrier"]), name, "carrier",
+              "a carrier link needs the carrier's name")
     if name in ("observations", "targets"):
         vcol = "value" if name == "observations" else "target_value"
         finite = df[vcol].map(lambda v: isinstance(v, (int, float)) and math.isfinite(v))
@@ -126,7 +137,7 @@ def validate_references(tables: dict[str, pd.DataFrame]) -> None:
     for tbl, col, ref in (("regions", "parent_code", "region"),
                           ("industries", "parent_code", "industry")):
         check(tbl, col, regions if ref == "region" else industries, ref)
-    for table in ("observations", "targets"):
+    for table in ("observations", "targets", "revisions"):
         check(table, "indicator_id", set(indicators.index), "indicator")
         check(table, "region_code", regions, "region")
         check(table, "industry_code", industries, "industry")
@@ -151,7 +162,8 @@ def validate_references(tables: dict[str, pd.DataFrame]) -> None:
           "observations", "value", "a count or rank must be a non-negative whole number")
     _fail(obs, (kind == "share") & ((obs["value"] < 0) | (obs["value"] > 100)), "observations",
           "value", "a share must lie between 0 and 100 %")
-    used = set(obs["source_id"]) | set(entities["source_id"]) | set(tables["targets"]["source_id"])
+    used = (set(obs["source_id"]) | set(entities["source_id"])
+            | set(tables["targets"]["source_id"]) | set(tables["revisions"]["source_id"]))
     src = tables["sources"]
     _fail(src, ~src["source_id"].isin(used), "sources", "source_id",
           "source cited by no observation, entity or target")

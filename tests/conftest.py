@@ -31,9 +31,9 @@ C39,计算机、通信和其他电子设备制造业,Manufacture of Computers,di
 iva_growth_cum,工业增加值同比增长(累计),"Industrial value added, YoY growth (cumulative)",%,%,growth,cumulative,规模以上,累计,cumulative
 above_scale_enterprises,规上工业企业数量,Above-scale industrial enterprises,家,enterprises,count,as_of,规模以上,户数,count
 """,
-    "sources/s.csv": """source_id,publisher,title,date_published,url,tier,note
-test-a,测试日报,测试标题,2024-07-03,https://example.org/a,B,
-test-b,转载站,转载标题,2024-06-17,,C,repost
+    "sources/s.csv": """source_id,publisher,title,date_published,url,tier,note,carrier,carrier_url
+test-a,测试日报,测试标题,2024-07-03,https://example.org/a,B,,,
+test-b,转载站,转载标题,2024-06-17,,C,repost,,
 """,
     "observations/o.csv": """indicator_id,region_code,industry_code,period,value,qualifier,status,source_id,quote,derivation,note,period_inferred
 iva_growth_cum,370200,ALL,2024-05,9.6,,published,test-a,1-5月增长9.6%，高于全省1.1个百分点。,,,
@@ -50,6 +50,8 @@ appliance-cluster,cluster,智能家电集群,Smart home appliance cluster,nation
 """,
     "targets/t.csv": """target_id,indicator_id,region_code,industry_code,period,comparator,target_value,description_zh,description_en,source_id,quote,note
 ent-2026,above_scale_enterprises,370200,ALL,2026,>=,5000,规上企业5000家以上,5000 or more,test-a,力争达到5000家以上。,
+""",
+    "revisions/r.csv": """indicator_id,region_code,industry_code,period,value,qualifier,status,source_id,quote,published_in,superseded_in,superseded_on,note
 """,
 }
 

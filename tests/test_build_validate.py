@@ -91,7 +91,7 @@ def test_missing_column_in_csv(tiny_src: Path, tmp_path: Path):
 
 
 def test_unused_source_is_an_error(tiny_src: Path, tmp_path: Path):
-    (tiny_src / "sources/s.csv").write_text(TINY["sources/s.csv"] + "orphan,某报,孤立,2024-01-01,,B,\n",
+    (tiny_src / "sources/s.csv").write_text(TINY["sources/s.csv"] + "orphan,某报,孤立,2024-01-01,,B,,,\n",
                                             encoding="utf-8")
     with pytest.raises(DataError, match="orphan.*cited by no observation"):
         build(tiny_src, tmp_path / "out")
