@@ -1,24 +1,46 @@
-"""Cached loaders: the one place where pages get data.
+"""The one place where pages get data: the current data version, loaded once per process.
 
-The tables are small (hundreds of rows), identical for every user and change only when the
-files are rebuilt, so they are loaded once per server and per file version: the cache key
-includes the manifest's modification time, and a rebuild is picked up on the next rerun.
+The tables are identical for every user and change only when a new version is published (or the
+base is rebuilt). So they are loaded once per version and held in this process, read-only, and
+shared by every session without a copy: not in ``st.cache_data``, which unpickles a copy on
+every hit, and out of reach of the client's "clear cache" message, which would make every other
+session reload. A publish is picked up at the next rerun without a restart: each rerun reads the
+``CURRENT`` pointer once (:func:`get_loaded`) and then uses only that version.
 ``QD_DASHBOARD_DATA_DIR`` points the app at another data folder (tests, a release candidate).
 """
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from metrics.load import Dataset, load_dataset, load_sidecar
-from metrics.validate import DataError
+from metrics.load import Dataset, load_sidecar, load_version
 from metrics.paths import DATA_DIR
 from metrics.query import enrich_observations
+from metrics.store import MANIFEST_NAME, resolve_current
+from metrics.validate import DataError
 
 DATA_DIR_ENV = "QD_DASHBOARD_DATA_DIR"
+# Versions held at once: the current one and the one before it (sessions mid-switch).
+KEEP_VERSIONS = 2
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One version's validated dataset and its observations enriched with period ends."""
+
+    ds: Dataset
+    obs: pd.DataFrame
+
+
+_LOADED: OrderedDict[tuple, Loaded | DataError] = OrderedDict()
+_SIDECARS: dict[tuple[str, str], dict] = {}
+_LOCK = threading.Lock()
 
 
 def data_dir() -> Path:
@@ -26,48 +48,62 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV) or DATA_DIR)
 
 
-def _stamp(folder: Path) -> float:
+def _stamp(folder: Path) -> tuple[int, int]:
+    """The manifest's change time and size: a rebuilt base version gets a new cache entry
+    (a published version never changes)."""
     try:
-        return max(p.stat().st_mtime for p in folder.glob("*") if p.is_file())
-    except ValueError:
-        return 0.0
+        st_ = (folder / MANIFEST_NAME).stat()
+    except OSError:
+        return (0, 0)
+    return (st_.st_mtime_ns, st_.st_size)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _load(folder: str, stamp: float) -> tuple[Dataset, pd.DataFrame]:
-    """The validated dataset of ``folder`` and its observations enriched with period ends.
+def get_loaded() -> Loaded:
+    """The current version, loaded once per process (raises DataError when it is broken).
 
-    Cached per folder and file time: validation runs once per build, not on every rerun.
-    A DataError is raised, not cached, so a fixed file is picked up at once.
+    A broken version is remembered for its stamp, so a page does not re-hash every file on each
+    rerun; a fixed or newly published version has another key and is loaded at once.
     """
-    ds = load_dataset(Path(folder))
-    return ds, enrich_observations(ds)
+    root = data_dir()
+    version_id, folder = resolve_current(root)
+    key = (str(folder), version_id, _stamp(folder))
+    with _LOCK:
+        hit = _LOADED.get(key)
+        if hit is None:
+            try:
+                ds = load_version(folder, root)
+                hit = Loaded(ds, enrich_observations(ds))
+            except DataError as exc:
+                hit = exc
+            _LOADED[key] = hit
+            while len(_LOADED) > KEEP_VERSIONS:
+                _LOADED.popitem(last=False)
+        else:
+            _LOADED.move_to_end(key)
+    if isinstance(hit, DataError):
+        raise hit
+    return hit
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _sidecar(folder: str, name: str, stamp: float) -> dict:
-    """A table's metadata sidecar, cached like the tables (per folder and file time)."""
-    return load_sidecar(name, Path(folder))
+def get_sidecar(ds: Dataset, name: str) -> dict:
+    """The metadata of table ``name`` in the version ``ds`` was read from (for downloads).
+
+    A broken sidecar is reported on the page (as plain text) and the bundle goes without it.
+    """
+    folder = ds.folder or data_dir()
+    key = (str(folder), name)
+    with _LOCK:
+        if key not in _SIDECARS:
+            try:
+                _SIDECARS[key] = load_sidecar(name, folder)
+            except DataError as exc:
+                st.warning(str(exc).replace("\n", " "), icon=":material/warning:")
+                return {}
+        return _SIDECARS[key]
 
 
-def get_sidecar(name: str) -> dict:
-    """The metadata of table ``name`` for a download bundle; a broken sidecar is reported on
-    the page and the bundle goes without it."""
-    folder = data_dir()
-    try:
-        return _sidecar(str(folder), name, _stamp(folder))
-    except DataError as exc:
-        st.warning(str(exc))
-        return {}
-
-
-def get_dataset() -> Dataset:
-    """The validated dataset (raises metrics.validate.DataError when a file is broken)."""
-    folder = data_dir()
-    return _load(str(folder), _stamp(folder))[0]
-
-
-def get_observations() -> pd.DataFrame:
-    """Observations with kind, period basis, year and period end (see metrics.query)."""
-    folder = data_dir()
-    return _load(str(folder), _stamp(folder))[1]
+def forget_loaded() -> None:
+    """Drop every loaded version (tests that rewrite a data folder in place)."""
+    with _LOCK:
+        _LOADED.clear()
+        _SIDECARS.clear()

@@ -6,32 +6,85 @@ traceback.
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+import logging
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from metrics.paths import DATA_DIR, MANIFEST_NAME, rel_to_repo
+from metrics.paths import DATA_DIR
 from metrics.schema import SPECS
+from metrics.store import read_manifest, resolve_current, shown_path, verify_folder
 from metrics.validate import FILE_COL, REBUILD_HINT, ROW_COL, DataError, validate_tables
 
 
 
-def load_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
-    """One table as a DataFrame, after checking the file's schema column by column."""
+# Limits checked on the Parquet metadata before anything is read: a small hostile file can
+# declare (and decompress to) gigabytes. Rows per table, uncompressed bytes per file, characters
+# per text cell, items per list cell. ``QD_DASHBOARD_MAX_ROWS`` raises the observations limit.
+MAX_ROWS = {"observations": int(os.environ.get("QD_DASHBOARD_MAX_ROWS", "2000000")),
+            "revisions": 1_000_000, "sources": 200_000, "entities": 200_000,
+            "targets": 100_000, "indicators": 100_000, "regions": 100_000,
+            "industries": 10_000}
+MAX_UNCOMPRESSED_BYTES = 2 * 1024 ** 3
+MAX_TEXT_CHARS = 20_000
+MAX_LIST_ITEMS = 200
+log = logging.getLogger(__name__)
+
+
+def _check_declared_size(name: str, path: Path, file: str) -> None:
+    """Refuse a file whose metadata declares more rows or bytes than the limits."""
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (pa.ArrowException, OSError) as exc:
+        log.warning("unreadable Parquet %s: %s", path, exc)
+        raise DataError(file, None, None, f"not a readable Parquet file. {REBUILD_HINT}") from None
+    if meta.num_rows > MAX_ROWS[name]:
+        raise DataError(file, None, None, f"{meta.num_rows:,} rows, over the limit of "
+                        f"{MAX_ROWS[name]:,} for this table")
+    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if size > MAX_UNCOMPRESSED_BYTES:
+        raise DataError(file, None, None, f"declares {size / 1024 ** 2:,.0f} MB uncompressed, "
+                        f"over the limit of {MAX_UNCOMPRESSED_BYTES / 1024 ** 2:,.0f} MB")
+
+
+def _check_cell_sizes(table: pa.Table, file: str) -> None:
+    """Refuse text cells or lists longer than any real figure needs, before pandas sees them."""
+    for field in table.schema:
+        column = table.column(field.name)
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            longest = pc.max(pc.utf8_length(column)).as_py() or 0
+            if longest > MAX_TEXT_CHARS:
+                raise DataError(file, field.name, None, f"a text of {longest:,} characters, over "
+                                f"the limit of {MAX_TEXT_CHARS:,}")
+        elif pa.types.is_list(field.type):
+            longest = pc.max(pc.list_value_length(column)).as_py() or 0
+            if longest > MAX_LIST_ITEMS:
+                raise DataError(file, field.name, None, f"a list of {longest:,} items, over the "
+                                f"limit of {MAX_LIST_ITEMS}")
+
+
+def load_table(name: str, data_dir: Path = DATA_DIR, shown_dir: Path | None = None) -> pd.DataFrame:
+    """One table as a DataFrame, after checking its declared size and schema column by column.
+
+    ``shown_dir``: the data folder that messages name files relative to (when outside the repo).
+    """
     spec = SPECS[name]
     path = data_dir / f"{name}.parquet"
-    file = rel_to_repo(path)
+    file = shown_path(path, shown_dir or data_dir)
     if not path.exists():
         raise DataError(file, None, None, f"file is missing. {REBUILD_HINT}")
+    _check_declared_size(name, path, file)
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
-        raise DataError(file, None, None,
-                        f"not a readable Parquet file ({exc}). {REBUILD_HINT}") from None
+        log.warning("unreadable Parquet %s: %s", path, exc)
+        raise DataError(file, None, None, f"not a readable Parquet file. {REBUILD_HINT}") from None
     for field in spec.schema:
         if field.name not in table.schema.names:
             raise DataError(file, field.name, None, f"missing column. {REBUILD_HINT}")
@@ -42,7 +95,9 @@ def load_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     extra = [n for n in table.schema.names if n not in spec.schema.names]
     if extra:
         raise DataError(file, extra[0], None, f"unexpected column. {REBUILD_HINT}")
-    df = table.select(spec.schema.names).to_pandas()
+    table = table.select(spec.schema.names)
+    _check_cell_sizes(table, file)
+    df = table.to_pandas()
     for col in spec.list_columns:
         df[col] = df[col].map(lambda v: [] if v is None else list(v))
     df = df.astype({c.name: object for c in spec.columns
@@ -51,17 +106,20 @@ def load_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     for c in spec.columns:
         if pa.types.is_floating(c.type):
             df[c.name] = df[c.name].astype("float64")
+    df.attrs["file"] = file
     df[FILE_COL] = file
     df[ROW_COL] = [f"row {i + 1}" for i in range(len(df))]
     return df
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
     """The seven validated tables plus the manifest (data version and build time)."""
 
     tables: dict[str, pd.DataFrame]
     manifest: dict
+    # The version folder the tables were read from (sidecars are read from the same one).
+    folder: Path | None = field(default=None, compare=False)
 
     @property
     def version(self) -> str:
@@ -73,8 +131,27 @@ class Dataset:
         """When the Parquet files were built (UTC, ISO 8601)."""
         return self.manifest.get("built_at", "")
 
+    @property
+    def parent(self) -> str | None:
+        """The version this one was published on top of (None for the base version)."""
+        return self.manifest.get("parent")
+
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
+
+    @cached_property
+    def revised_keys(self) -> frozenset:
+        """Observation keys (indicator, region, industry, period) that carry earlier vintages."""
+        rev = self.tables["revisions"]
+        return frozenset(zip(rev["indicator_id"], rev["region_code"], rev["industry_code"],
+                             rev["period"]))
+
+    def vintages(self, key: tuple[str, str, str, str]) -> pd.DataFrame:
+        """Earlier vintages of one observation, oldest first."""
+        rev = self.tables["revisions"]
+        mask = ((rev["indicator_id"] == key[0]) & (rev["region_code"] == key[1])
+                & (rev["industry_code"] == key[2]) & (rev["period"] == key[3]))
+        return rev[mask].sort_values("superseded_in")
 
     def indicator(self, indicator_id: str) -> dict:
         """The indicators row of ``indicator_id`` as a dict."""
@@ -96,33 +173,44 @@ class Dataset:
 
 
 def load_sidecar(name: str, data_dir: Path = DATA_DIR) -> dict:
-    """The metadata sidecar ``<table>.meta.yml`` written by the build (title, columns, units)."""
+    """The metadata sidecar ``<table>.meta.yml`` of a version folder (title, columns, units)."""
     import yaml
 
     path = data_dir / f"{name}.meta.yml"
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataError(rel_to_repo(path), None, None, f"unreadable ({exc}). {REBUILD_HINT}") from None
+    except (OSError, yaml.YAMLError):
+        raise DataError(shown_path(path, data_dir), None, None,
+                        f"unreadable. {REBUILD_HINT}") from None
 
 
 def load_manifest(data_dir: Path = DATA_DIR) -> dict:
-    """The manifest written by the build."""
-    path = data_dir / MANIFEST_NAME
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(rel_to_repo(path), None, None, f"file is missing. {REBUILD_HINT}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataError(rel_to_repo(path), None, None, f"not valid JSON ({exc}). {REBUILD_HINT}") from None
-    if not isinstance(manifest, dict) or "data_version" not in manifest:
-        raise DataError(rel_to_repo(path), "data_version", None, f"missing. {REBUILD_HINT}")
-    return manifest
+    """The manifest of the current version of ``data_dir``."""
+    _, folder = resolve_current(data_dir)
+    return read_manifest(folder, data_dir)
+
+
+def load_version(folder: Path, shown_dir: Path | None = None) -> Dataset:
+    """One version folder: every file checked against its manifest, then loaded and validated.
+
+    A file that does not match the manifest (a build or publish under way, a hand edit) refuses
+    the whole version: the app never serves a mixed set.
+    """
+    shown_dir = shown_dir or folder
+    manifest = read_manifest(folder, shown_dir)
+    verify_folder(folder, manifest, shown_dir)
+    tables = {name: load_table(name, folder, shown_dir) for name in SPECS}
+    for name, df in tables.items():
+        rows = manifest["tables"][name].get("rows")
+        if rows is not None and rows != len(df):
+            raise DataError(df.attrs["file"], None, None, f"{len(df)} rows, the manifest says "
+                            f"{rows}. {REBUILD_HINT}")
+    validate_tables(tables)
+    return Dataset({k: v.drop(columns=[FILE_COL, ROW_COL]) for k, v in tables.items()}, manifest,
+                   folder)
 
 
 def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
-    """All tables of ``data_dir``, validated together (codes, references, keys, sources)."""
-    manifest = load_manifest(data_dir)
-    tables = {name: load_table(name, data_dir) for name in SPECS}
-    validate_tables(tables)
-    return Dataset({k: v.drop(columns=[FILE_COL, ROW_COL]) for k, v in tables.items()}, manifest)
+    """The current version of ``data_dir`` (see metrics.store), validated as a whole."""
+    _, folder = resolve_current(data_dir)
+    return load_version(folder, data_dir)

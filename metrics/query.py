@@ -39,13 +39,24 @@ class Figure:
     note: str | None
     # The source does not state the period; it was inferred (see the note).
     period_inferred: bool = False
+    # A later release changed the value: the revisions table keeps the earlier vintages.
+    revised: bool = False
 
     @classmethod
     def from_row(cls, row: pd.Series | dict) -> "Figure":
-        """A figure from an observations row (a row without ``period_inferred``: stated)."""
-        fields = {k: row[k] for k in cls.__dataclass_fields__ if k != "period_inferred"}
-        inferred = row.get("period_inferred", False)
-        return cls(**fields, period_inferred=bool(inferred) if pd.notna(inferred) else False)
+        """A figure from an observations row (a row without ``period_inferred``: stated;
+        without ``revised``: never revised)."""
+        flags = ("period_inferred", "revised")
+        fields = {k: row[k] for k in cls.__dataclass_fields__ if k not in flags}
+        for flag in flags:
+            value = row.get(flag, False)
+            fields[flag] = bool(value) if pd.notna(value) else False
+        return cls(**fields)
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """The observation's key: indicator, region, industry, period."""
+        return (self.indicator_id, self.region_code, self.industry_code, self.period)
 
 
 def enrich_observations(ds: Dataset) -> pd.DataFrame:
@@ -55,8 +66,12 @@ def enrich_observations(ds: Dataset) -> pd.DataFrame:
     out = obs.assign(kind=obs["indicator_id"].map(ind["kind"]),
                      period_basis=obs["indicator_id"].map(ind["period_basis"]))
     parsed = [parse_period(p, b) for p, b in zip(out["period"], out["period_basis"])]
+    revised = ds.revised_keys
+    flags = ([k in revised for k in zip(out["indicator_id"], out["region_code"],
+                                        out["industry_code"], out["period"])]
+             if revised else False)
     return out.assign(year=[p.year for p in parsed], end_month=[p.end_month for p in parsed],
-                      end=[p.year * 100 + p.end_month for p in parsed])
+                      end=[p.year * 100 + p.end_month for p in parsed], revised=flags)
 
 
 def point_to_end(point: str) -> int | None:

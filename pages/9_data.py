@@ -59,7 +59,7 @@ with c1:
 with c2:
     render_zip_download(view, table, f"data_{table_name}", keys.EXPORT_DATA_ZIP,
                         title=t(f"tables_{table_name}", lang), description=t("data_intro", lang),
-                        metadata=get_sidecar(table_name), source_ids=source_ids,
+                        metadata=get_sidecar(ds, table_name), source_ids=source_ids,
                         extra=filters)
 
 render_footer(view)

@@ -104,7 +104,7 @@ def test_broken_data_gives_message_not_traceback(breakage, tmp_path: Path, monke
     for script in [p[0] for p in existing_pages()]:
         at = run_page(script)
         assert not at.exception
-        assert at.error and "observations.parquet" in at.error[0].value
+        assert at.error and "observations.parquet" in " ".join(x.value for x in at.text)
         assert "python -m metrics.build" in [c.value for c in at.code]
 
 
