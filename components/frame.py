@@ -18,7 +18,7 @@ from metrics.query import LATEST, available_points, point_to_end
 from metrics.validate import DataError
 
 from components import keys
-from components.data import get_dataset, get_observations
+from components.data import get_loaded
 from components.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from components.labels import industry_label, point_label
 from components.provenance import md_escape
@@ -78,8 +78,11 @@ def industry_options(ds: Dataset) -> list[str]:
 
 
 def _render_data_error(exc: DataError, lang: str) -> None:
+    # The message names files relative to the repository or the data folder; it may quote
+    # names from the broken file, so it is shown as plain text (st.text), never as Markdown.
     st.title(t("app_title", lang))
-    st.error(f"{t('data_error', lang)}\n\n{exc}")
+    st.error(t("data_error", lang), icon=":material/error:")
+    st.text(str(exc))
     st.write(t("data_error_fix", lang))
     st.code("python -m metrics.build", language="bash")
 
@@ -94,7 +97,8 @@ def render_frame(page_key: str) -> View:
                        page_icon=str(ICON), layout="wide",
                        initial_sidebar_state="expanded")
     try:
-        ds, obs = get_dataset(), get_observations()
+        loaded = get_loaded()
+        ds, obs = loaded.ds, loaded.obs
     except DataError as exc:
         _render_data_error(exc, lang)
         st.stop()
