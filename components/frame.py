@@ -14,16 +14,17 @@ import streamlit as st
 
 from metrics.load import Dataset
 from metrics.paths import REPO_ROOT
-from metrics.query import LATEST, available_points, point_to_end
+from metrics.query import point_to_end
 from metrics.validate import DataError
 
 from components import keys
 from components.data import get_loaded
 from components.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
-from components.labels import industry_label, point_label
+from components.params import PARAMS, SHARED, inline_code, shown_value
 from components.provenance import md_escape
-from components.state import (current_params, pop_notices, render_url_segmented,
-                              render_url_selectbox, url_value)
+from components.state import (begin_run, current_params, describe_notices, end_run, pop_notices,
+                              render_url_segmented, render_url_selectbox, unknown_page,
+                              url_value)
 
 # (script path from the repo root, label key, icon), in navigation order. The sidebar shows the
 # ones whose file exists; a test checks that every file in pages/ is here.
@@ -41,13 +42,8 @@ PAGES = (
 def existing_pages() -> list[tuple[str, str, str]]:
     """The PAGES whose script exists: the navigation lists only these."""
     return [p for p in PAGES if (REPO_ROOT / p[0]).exists()]
-DEFAULT_INDUSTRY = "ALL"
-# A link value shown in a notice is cut to this many characters.
-MAX_SHOWN_LINK_VALUE = 40
 # A local file: a Material icon name as page_icon makes the browser fetch it from a CDN.
 ICON = REPO_ROOT / "components" / "assets" / "icon.png"
-# The filter's order: the total, manufacturing, the two groups, then the divisions.
-INDUSTRY_ORDER = ("total", "section", "group", "division")
 
 
 @dataclass(frozen=True)
@@ -69,14 +65,6 @@ class View:
         return point_to_end(self.point)
 
 
-def industry_options(ds: Dataset) -> list[str]:
-    """Industry codes in filter order."""
-    ind = ds["industries"]
-    rank = {lvl: i for i, lvl in enumerate(INDUSTRY_ORDER)}
-    ordered = ind.assign(r=ind["level"].map(rank)).sort_values(["r", "industry_code"])
-    return list(ordered["industry_code"])
-
-
 def _render_data_error(exc: DataError, lang: str) -> None:
     # The message names files relative to the repository or the data folder; it may quote
     # names from the broken file, so it is shown as plain text (st.text), never as Markdown.
@@ -90,10 +78,17 @@ def _render_data_error(exc: DataError, lang: str) -> None:
 def render_frame(page_key: str) -> View:
     """Run the frame for the page whose navigation label is ``page_key``; returns the view.
 
-    Stops the script with a clear message (never a traceback) when the data cannot be loaded.
+    Stops the script with a clear message (never a traceback) when the data cannot be loaded,
+    and with the not-found view when the browser asked for a page the app does not have.
+
+    Every shared parameter of the link is checked first, before anything is drawn, so that the
+    navigation links and the address bar carry only accepted values (components/state.py).
     """
     lang = url_value(keys.LANG, LANGS, DEFAULT_LANG)
-    st.set_page_config(page_title=f"{t(page_key, lang)} · {t('app_title', lang)}",
+    begin_run()
+    asked = unknown_page()
+    title_key = page_key if asked is None else "not_found_title"
+    st.set_page_config(page_title=f"{t(title_key, lang)} · {t('app_title', lang)}",
                        page_icon=str(ICON), layout="wide",
                        initial_sidebar_state="expanded")
     try:
@@ -104,38 +99,81 @@ def render_frame(page_key: str) -> View:
         st.stop()
 
     sidebar = st.sidebar
+    # Every shared parameter is checked before the sidebar (and its links) is drawn.
+    options = {key: PARAMS[key].options(ds, obs) for key in SHARED}
+    for key in SHARED:
+        url_value(key, options[key], PARAMS[key].default)
+
     lang = render_url_segmented(sidebar, t("language", lang), keys.LANG, LANGS, DEFAULT_LANG,
                                 LANG_NAMES.get)
     sidebar.subheader(t("app_title", lang))
     _render_nav(lang)
     sidebar.subheader(t("sidebar_filters", lang))
     industry = render_url_selectbox(
-        sidebar, t("industry", lang), keys.INDUSTRY, industry_options(ds), DEFAULT_INDUSTRY,
-        lambda code: industry_label(ds, code, lang), t("industry_help", lang))
-    points = [LATEST] + available_points(obs)
-    point = render_url_selectbox(sidebar, t("period", lang), keys.PERIOD, points, LATEST,
-                                 lambda p: point_label(p, lang), t("period_help", lang))
-    return View(ds, obs, lang, industry, point, st.container())
+    industry_spec, period_spec = PARAMS[keys.INDUSTRY], PARAMS[keys.PERIOD]
+        sidebar, t("industry", lang), keys.INDUSTRY, options[keys.INDUSTRY], industry_spec.default,
+        lambda code: industry_spec.labeller(code, ds, lang), t("industry_help", lang))
+    point = render_url_selectbox(
+        sidebar, t("period", lang), keys.PERIOD, options[keys.PERIOD], period_spec.default,
+        lambda code: period_spec.labeller(code, ds, lang), t("period_help", lang))
+    view = View(ds, obs, lang, industry, point, st.container())
+    if asked is not None:
+        _render_not_found(view, asked)
+        render_link_notices(view)
+        st.stop()
+    return view
 
 
 def _render_nav(lang: str) -> None:
-    params = current_params(keys.SHARED)
+    # Only the shared parameters, as checked above: a link never carries a rejected value.
+    params = current_params(SHARED)
     for script, label_key, icon in existing_pages():
         st.sidebar.page_link(script, label=t(label_key, lang), icon=icon, query_params=params)
 
 
 def render_link_notices(view: View) -> None:
-    """Warn, at the top of the page, about every value of the link that was not recognised."""
+def _render_not_found(view: View, asked: str) -> None:
+    """The app's own 'page not found' view, with a link to the overview."""
+    lang = view.lang
+    st.title(t("not_found_title", lang))
+    shown = shown_value(asked).strip()
+    st.write(t("not_found_text", lang, path=inline_code("/" + shown)) if shown
+             else t("not_found_text_no_path", lang))
+    st.page_link(PAGES[0][0], label=t("not_found_home", lang), icon=":material/home:",
+                 query_params=current_params(SHARED))
+
+
+def _registry_labels(view: View, key: str) -> tuple[str, str] | None:
+    """A parameter's label and default as shown, from the registry (for a notice no control
+    has described)."""
+    spec = PARAMS.get(key)
+    if spec is None:
+        return None
+    default = spec.default or ""
+    if spec.labeller and spec.default is not None:
+        default = spec.labeller(spec.default, view.ds, view.lang)
+    return t(spec.label_key, view.lang), default
+
+
+    """Warn, at the top of the page, about every value of the link that was not recognised
+    (or given more than once), and drop every unchecked parameter from the address bar."""
     box = view.notices or st.container()
     for notice in pop_notices():
-        value = notice["value"]
-        if len(value) > MAX_SHOWN_LINK_VALUE:
-            value = value[:MAX_SHOWN_LINK_VALUE] + "…"
-        # The value comes from whoever wrote the link: escaped, so it can never become a link,
-        # an image (an outside request) or a formatting directive.
-        box.warning(t("bad_param", view.lang, param=md_escape(notice["label"]),
-                      value=md_escape(value), default=md_escape(notice["default"])),
-                    icon=":material/link_off:")
+    lang = view.lang
+    describe_notices(lang, lambda key: _registry_labels(view, key))
+    end_run()
+        label = md_escape(notice["label"])
+        if notice["kind"] == "repeated":
+            box.warning(t("repeated_param", lang, param=label, n=notice["count"]),
+                        icon=":material/link:")
+            continue
+        # The value comes from whoever wrote the link: control and bidi characters out, cut,
+        # and shown as a code span, so it can never become a link (not even an auto-linked
+        # bare URL), an image (an outside request) or a formatting directive.
+        shown = shown_value(notice["value"])
+        value = inline_code(shown) if shown.strip() else t("empty_value", lang)
+        box.warning(t("bad_param", lang, param=label, value=value,
+                      default=md_escape(notice["default"])), icon=":material/link_off:")
 
 
 def render_footer(view: View) -> None:

@@ -4,6 +4,18 @@ Streamlit's own ``bind="query-params"`` writes the *displayed* label into the UR
 changes with the language) and drops an unknown value silently. Here the URL holds the code
 (``industry=C39``), an unknown code falls back to the default with a notice, and the value
 survives page switches because it lives in session state under ``_state.<key>``.
+
+Every key is declared in ``components/params.py``. A run works like this:
+
+1. :func:`begin_run` (the frame, first thing): nothing is checked yet.
+2. :func:`url_value` checks one parameter (the frame checks the shared ones before it draws
+   anything, a page checks its own where it draws the control): the value is accepted, or it
+   falls back to the default with a notice. A repeated parameter (``?lang=junk&lang=en``) is
+   resolved deterministically: the last value counts, as in ``st.query_params``, and a notice
+   says so. The address bar then holds exactly the accepted value (or nothing, for the default).
+3. :func:`end_run` (the footer): every parameter that no control checked in this run (an unknown
+   key, another page's parameter, a control not drawn this time) leaves the address bar, so the
+   address bar and every link carry only accepted values.
 """
 from __future__ import annotations
 
@@ -11,8 +23,36 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from components.params import MAX_TEXT_CHARS, clean_text, param
+
 _STATE = "_state."
 _NOTICES = "_notices"
+_CHECKED = "_checked_params"
+
+
+def begin_run() -> None:
+    """Start a script run: no parameter has been checked yet."""
+    st.session_state[_CHECKED] = set()
+
+
+def _mark_checked(key: str) -> None:
+    st.session_state.setdefault(_CHECKED, set()).add(key)
+
+
+def _notice(kind: str, key: str, value: str = "", default: str = "", count: int = 0) -> None:
+    st.session_state.setdefault(_NOTICES, []).append(
+        {"kind": kind, "key": key, "value": value, "label": key, "default": default,
+         "count": count})
+
+
+def _link_value(key: str) -> str | None:
+    """The value the link gives for ``key`` (the last one if repeated, with a notice)."""
+    values = st.query_params.get_all(key)
+    if not values:
+        return None
+    if len(values) > 1:
+        _notice("repeated", key, count=len(values))
+    return values[-1]
 
 
 def url_value(key: str, options: Sequence[str], default: str) -> str:
@@ -21,15 +61,16 @@ def url_value(key: str, options: Sequence[str], default: str) -> str:
     An unknown value in the URL gives the default and records a notice for
     :func:`pop_notices`.
     """
+    param(key)  # declared, or a KeyError naming it
+    _mark_checked(key)
     state_key = _STATE + key
     if state_key not in st.session_state:
-        raw = st.query_params.get(key)
+        raw = _link_value(key)
         value = default
         if raw is not None and raw in options:
             value = raw
         elif raw is not None:
-            st.session_state.setdefault(_NOTICES, []).append(
-                {"key": key, "value": raw, "label": key, "default": default})
+            _notice("rejected", key, value=raw, default=default)
         st.session_state[state_key] = value
     value = st.session_state[state_key]
     if value not in options:  # options can shrink when another filter changes
@@ -40,6 +81,7 @@ def url_value(key: str, options: Sequence[str], default: str) -> str:
 
 def set_url_value(key: str, value: str, default: str) -> None:
     """Set ``key`` (e.g. from a widget's callback) in the session and the URL."""
+    param(key)
     st.session_state[_STATE + key] = value
     _write_url(key, value, default)
 
@@ -48,12 +90,20 @@ def _write_url(key: str, value: str, default: str) -> None:
     if value == default:
         if key in st.query_params:
             del st.query_params[key]
-    elif st.query_params.get(key) != value:
+    elif st.query_params.get_all(key) != [value]:
         st.query_params[key] = value
 
 
-def pop_notices() -> list[dict[str, str]]:
-    """Every unknown URL value seen so far, once: key, value, label and default (as shown)."""
+def end_run() -> None:
+    """Drop from the address bar every parameter that no control checked in this run."""
+    checked = st.session_state.get(_CHECKED, set())
+    for key in [k for k in st.query_params.keys() if k not in checked]:
+        del st.query_params[key]
+
+
+def pop_notices() -> list[dict]:
+    """Every notice about the link so far, once: kind ('rejected' or 'repeated'), key, raw
+    value, label and default (as shown, once the control has described them), count."""
     return st.session_state.pop(_NOTICES, [])
 
 
@@ -64,9 +114,21 @@ def _describe_notice(key: str, label: str, default_label: str) -> None:
             notice.update(label=label, default=default_label)
 
 
+def describe_notices(lang: str, labels: Callable[[str], tuple[str, str] | None]) -> None:
+    """Describe every pending notice still named by its key: ``labels(key)`` gives
+    (label, default label), or None to leave it."""
+    for notice in st.session_state.get(_NOTICES, []):
+        if notice["label"] == notice["key"]:
+            described = labels(notice["key"])
+            if described:
+                notice.update(label=described[0], default=described[1])
+
+
 def current_params(keys: Sequence[str]) -> dict[str, str]:
-    """The URL parameters of ``keys`` as they are now, for links to other pages."""
-    return {k: st.query_params[k] for k in keys if k in st.query_params}
+    """The accepted URL values of ``keys`` (those checked in this run), for links to other
+    pages. A key not checked yet is left out, so a link never carries an unchecked value."""
+    checked = st.session_state.get(_CHECKED, set())
+    return {k: st.query_params[k] for k in keys if k in checked and k in st.query_params}
 
 
 def render_url_selectbox(container, label: str, key: str, options: Sequence[str], default: str,
@@ -80,15 +142,23 @@ def render_url_selectbox(container, label: str, key: str, options: Sequence[str]
     return st.session_state[_STATE + key]
 
 
-def render_url_text(container, label: str, key: str, max_chars: int = 100) -> str:
+def clean_search(text: str, max_chars: int = MAX_TEXT_CHARS) -> str:
+    """Free text from a link or a text box: control and bidi characters out, cut, stripped."""
+    return clean_text(text)[:max_chars].strip()
+
+
+def render_url_text(container, label: str, key: str, max_chars: int = MAX_TEXT_CHARS) -> str:
     """A free-text input (e.g. a search) kept in the URL under ``key``; '' is the default."""
+    param(key)
+    _mark_checked(key)
     state_key = _STATE + key
     if state_key not in st.session_state:
-        st.session_state[state_key] = (st.query_params.get(key) or "")[:max_chars]
+        st.session_state[state_key] = clean_search(_link_value(key) or "", max_chars)
     _write_url(key, st.session_state[state_key], "")
     st.session_state[key] = st.session_state[state_key]
     container.text_input(label, key=key, max_chars=max_chars,
-                         on_change=lambda: set_url_value(key, st.session_state[key].strip(), ""))
+                         on_change=lambda: set_url_value(
+                             key, clean_search(st.session_state[key], max_chars), ""))
     return st.session_state[state_key]
 
 
@@ -108,3 +178,27 @@ def render_url_segmented(container, label: str, key: str, options: Sequence[str]
     container.segmented_control(label, list(options), key=key, format_func=format_func,
                                 on_change=_changed, selection_mode="single")
     return st.session_state[_STATE + key]
+
+
+def unknown_page() -> str | None:
+    """The page name the browser asked for when it matches no page of the app ('' when only an
+    unknown page hash was asked for), else None.
+
+    Streamlit runs the main script when the requested page does not exist (``/nosuchpage``);
+    the script run context still holds what was asked for (the page name from the URL, or a
+    page hash). Read through ``getattr`` so that another Streamlit version degrades to "known".
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "pages_manager", None)
+    if manager is None or ctx.page_script_hash != getattr(manager, "main_script_hash", None):
+        return None
+    pages = manager.get_pages()
+    asked_hash = getattr(manager, "intended_page_script_hash", None) or ""
+    asked_name = getattr(manager, "intended_page_name", None) or ""
+    if asked_hash:
+        return None if asked_hash in pages else asked_name
+    if asked_name and all(p.get("url_pathname", "") != asked_name for p in pages.values()):
+        return asked_name
+    return None

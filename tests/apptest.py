@@ -19,6 +19,10 @@ def run_page(script: str, **params: str) -> AppTest:
         at.query_params[key] = value
     at.run()
     if script != "dashboard.py":
+        # The entry run drops the parameters it does not read (another page's); a deep link
+        # gives them to the page itself, so they are given again.
+        for key, value in params.items():
+            at.query_params[key] = value
         at.switch_page(script)
         at.run()
     return at

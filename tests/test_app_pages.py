@@ -11,7 +11,7 @@ from components.frame import existing_pages
 from metrics.load import load_dataset
 from metrics.paths import REPO_ROOT
 from tests.apptest import run_page, texts
-from components.provenance import md_escape
+from components.params import inline_code
 
 @pytest.fixture(scope="module")
 def version() -> str:
@@ -68,8 +68,8 @@ def test_overview_industry_filter_and_url():
 def test_unknown_url_value_falls_back_with_notice(param, value):
     at = run_page("dashboard.py", **{param: value})
     assert not at.exception
-    # The value is shown escaped (it came from whoever wrote the link).
-    assert any(md_escape(value) in w.value for w in at.warning), [w.value for w in at.warning]
+    # The value is shown as a code span (it came from whoever wrote the link).
+    assert any(inline_code(value) in w.value for w in at.warning), [w.value for w in at.warning]
     assert at.metric  # the default view is shown
 
 
@@ -130,8 +130,11 @@ def test_data_search_lives_in_the_url():
 
 def test_link_values_cannot_inject_markdown():
     at = run_page("dashboard.py", industry="![x](http://example.com/p.png)")
+    value = "![x](http://example.com/p.png)"
     warning = at.warning[0].value
-    assert "![x](http" not in warning and "example" in warning
+    # Shown literally inside a code span, and nowhere else.
+    assert inline_code(value) in warning
+    assert "](" not in warning.replace(inline_code(value), "")
 
 
 def test_inferred_periods_are_marked_on_screen():
