@@ -239,21 +239,25 @@ def set_current(data_dir: Path, version_id: str) -> None:
     _fsync_dir(data_dir)
 
 
-def publish_version(data_dir: Path, frames: dict[str, pd.DataFrame], *, parent: str,
-                    inputs: list[dict], changes: dict, built_from: dict[str, list[str]]) -> str:
-    """Write ``frames`` as a new immutable version, then make it current; returns its id.
+def new_version_id(digest: str) -> str:
+    """A new version's id: the UTC time now and 8 hex digits of what it was made from."""
+    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{digest[:8]}"
+
+
+def publish_version(data_dir: Path, frames: dict[str, pd.DataFrame], *, version_id: str,
+                    parent: str, inputs: list[dict], changes: dict,
+                    built_from: dict[str, list[str]]) -> str:
+    """Write ``frames`` as version ``version_id`` (immutable), then make it current.
 
     The caller holds :func:`locked` and has validated the tables.
     """
+    if not VERSION_ID_RE.match(version_id):
+        raise ValueError(f"not a version id: {version_id!r}")
     versions = data_dir / VERSIONS_DIR
     versions.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=versions))
     try:
         entries = write_table_files(tmp, frames, built_from)
-        content = hashlib.sha256(json.dumps({k: v["sha256"] for k, v in entries.items()},
-                                            sort_keys=True).encode()).hexdigest()
-        now = datetime.now(timezone.utc)
-        version_id = f"{now:%Y%m%dT%H%M%SZ}-{content[:8]}"
         manifest = {"data_version": version_id, "built_at": utc_now(), "parent": parent,
                     "published_by": os_user(), "inputs": inputs, "changes": changes,
                     "tables": entries}
