@@ -18,6 +18,7 @@ from metrics.query import point_to_end
 from metrics.validate import DataError
 
 from components import keys
+from components import server_guard  # noqa: F401  (no browser may clear the shared caches)
 from components.data import get_loaded
 from components.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from components.params import PARAMS, SHARED, inline_code, shown_value
@@ -36,12 +37,20 @@ PAGES = (
     ("pages/4_innovation.py", "nav_innovation", ":material/lightbulb:"),
     ("pages/5_targets.py", "nav_targets", ":material/flag:"),
     ("pages/9_data.py", "nav_data", ":material/table:"),
+    ("pages/8_upload.py", "nav_upload", ":material/upload_file:"),
 )
+# Pages that exist only when the operator configured an admin credential.
+ADMIN_PAGES = ("pages/8_upload.py",)
 
 
 def existing_pages() -> list[tuple[str, str, str]]:
-    """The PAGES whose script exists: the navigation lists only these."""
-    return [p for p in PAGES if (REPO_ROOT / p[0]).exists()]
+    """The PAGES whose script exists (admin pages only with a credential): the navigation
+    lists only these."""
+    from components.upload_view import admin_enabled
+
+    admin = admin_enabled()
+    return [p for p in PAGES if (REPO_ROOT / p[0]).exists()
+            and (admin or p[0] not in ADMIN_PAGES)]
 # A local file: a Material icon name as page_icon makes the browser fetch it from a CDN.
 ICON = REPO_ROOT / "components" / "assets" / "icon.png"
 
@@ -84,8 +93,8 @@ def render_frame(page_key: str) -> View:
     Every shared parameter of the link is checked first, before anything is drawn, so that the
     navigation links and the address bar carry only accepted values (components/state.py).
     """
-    lang = url_value(keys.LANG, LANGS, DEFAULT_LANG)
     begin_run()
+    lang = url_value(keys.LANG, LANGS, DEFAULT_LANG)
     asked = unknown_page()
     title_key = page_key if asked is None else "not_found_title"
     st.set_page_config(page_title=f"{t(title_key, lang)} · {t('app_title', lang)}",
@@ -98,19 +107,19 @@ def render_frame(page_key: str) -> View:
         _render_data_error(exc, lang)
         st.stop()
 
-    sidebar = st.sidebar
     # Every shared parameter is checked before the sidebar (and its links) is drawn.
     options = {key: PARAMS[key].options(ds, obs) for key in SHARED}
     for key in SHARED:
         url_value(key, options[key], PARAMS[key].default)
 
+    sidebar = st.sidebar
     lang = render_url_segmented(sidebar, t("language", lang), keys.LANG, LANGS, DEFAULT_LANG,
                                 LANG_NAMES.get)
     sidebar.subheader(t("app_title", lang))
     _render_nav(lang)
     sidebar.subheader(t("sidebar_filters", lang))
-    industry = render_url_selectbox(
     industry_spec, period_spec = PARAMS[keys.INDUSTRY], PARAMS[keys.PERIOD]
+    industry = render_url_selectbox(
         sidebar, t("industry", lang), keys.INDUSTRY, options[keys.INDUSTRY], industry_spec.default,
         lambda code: industry_spec.labeller(code, ds, lang), t("industry_help", lang))
     point = render_url_selectbox(
@@ -131,7 +140,13 @@ def _render_nav(lang: str) -> None:
         st.sidebar.page_link(script, label=t(label_key, lang), icon=icon, query_params=params)
 
 
-def render_link_notices(view: View) -> None:
+def stop_as_not_found(view: View, path: str) -> None:
+    """Show the not-found view for a page that is switched off here, and stop."""
+    _render_not_found(view, path)
+    render_link_notices(view)
+    st.stop()
+
+
 def _render_not_found(view: View, asked: str) -> None:
     """The app's own 'page not found' view, with a link to the overview."""
     lang = view.lang
@@ -155,13 +170,14 @@ def _registry_labels(view: View, key: str) -> tuple[str, str] | None:
     return t(spec.label_key, view.lang), default
 
 
+def render_link_notices(view: View) -> None:
     """Warn, at the top of the page, about every value of the link that was not recognised
     (or given more than once), and drop every unchecked parameter from the address bar."""
     box = view.notices or st.container()
-    for notice in pop_notices():
     lang = view.lang
     describe_notices(lang, lambda key: _registry_labels(view, key))
     end_run()
+    for notice in pop_notices():
         label = md_escape(notice["label"])
         if notice["kind"] == "repeated":
             box.warning(t("repeated_param", lang, param=label, n=notice["count"]),

@@ -60,6 +60,9 @@ def render_tile(view, tile: Tile) -> None:
                   label_visibility="collapsed")
         status = "" if fig.status == "published" else f" · {t('status_' + fig.status, lang)}"
         st.caption(f"{figure_period_label(fig, ind, lang)}{status}")
+        if fig.revised:
+            st.badge(t("revised_mark", lang), icon=":material/history:", color="orange",
+                     help=t("revised_help", lang))
         for i in range(len(tile.benchmarks)):
             st.caption(make_gap_line(view, tile, i))
         render_source_popover(ds, [fig, *tile.benchmarks], lang,

@@ -80,6 +80,12 @@ def figure_period_label(fig, indicator: dict, lang: str) -> str:
     return label + t("period_inferred_mark", lang) if fig.period_inferred else label
 
 
+def status_label(fig, lang: str) -> str:
+    """'已公布', '初步', '推算', marked '· 修订' when a later release revised the figure."""
+    label = t(f"status_{fig.status}", lang)
+    return f"{label} · {t('revised_mark', lang)}" if getattr(fig, "revised", False) else label
+
+
 def point_label(point: str, lang: str) -> str:
     """A period-filter option: 'latest', a full year, or a month end."""
     if point == LATEST:

@@ -22,9 +22,16 @@ MAX_LISTED_SOURCES = 8
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+# Control characters and the bidi embeddings, overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069): invisible, and a right-to-left override scrambles the text around it.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def md_escape(text: object) -> str:
-    """``text`` with every Markdown (and Streamlit directive) character backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """``text`` with every Markdown (and Streamlit directive) character backslash-escaped, line
+    breaks as spaces, and control and bidi-override characters removed."""
+    text = _INVISIBLE.sub("", str(text)).replace("\n", " ").replace("\t", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def _safe_url(url: str) -> str:
@@ -66,6 +73,8 @@ def make_figure_details(ds: Dataset, fig: Figure, lang: str) -> str:
             f"{md_escape(format_value(fig.value, fig.qualifier, ind, lang))}**")
     if fig.status != "published":
         head += f" ({t('status_' + fig.status, lang)})"
+    if fig.revised:
+        head += f" **[{t('revised_mark', lang)}]**"
     link = (f"[{md_escape(src['url'])}]({_safe_url(src['url'])})" if src["url"]
             else t("no_link", lang))
     lines = [head,
@@ -79,7 +88,22 @@ def make_figure_details(ds: Dataset, fig: Figure, lang: str) -> str:
         lines.append(f"- {t('derivation', lang)}: {md_escape(fig.derivation)}")
     if fig.note:
         lines.append(f"- {t('note', lang)}: {md_escape(fig.note)}")
+    if fig.revised:
+        lines += make_vintage_lines(ds, fig, ind, lang)
     return "\n".join(lines)
+
+
+def make_vintage_lines(ds: Dataset, fig: Figure, ind: dict, lang: str) -> list[str]:
+    """What was published before a revision: value, publisher, title, date, and the versions."""
+    lines = [f"- {t('vintages_head', lang)}"]
+    for _, old in ds.vintages(fig.key).iterrows():
+        src = ds.source(old["source_id"])
+        value = format_value(old["value"], old["qualifier"], ind, lang)
+        lines.append("  - " + md_escape(t(
+            "vintage_line", lang, value=value, publisher=src["publisher"], title=src["title"],
+            date=src["date_published"], published_in=old["published_in"],
+            superseded_in=old["superseded_in"], superseded_on=old["superseded_on"])))
+    return lines
 
 
 def render_source_popover(ds: Dataset, figures: Iterable[Figure | None], lang: str,

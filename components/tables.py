@@ -15,6 +15,7 @@ from metrics.query import Figure
 
 from components.i18n import t
 from components.labels import (figure_industry_label, figure_period_label, region_label,
+                               status_label,
                                unit_label)
 
 FIGURE_COLUMNS = ("col_indicator", "col_region", "col_industry", "col_period", "col_value",
@@ -50,7 +51,7 @@ def make_figure_table(ds: Dataset, rows: Iterable[tuple[Figure, Gap | None]],
         derivation = gap.derivation if gap else (fig.derivation or "")
         records.append([
             ind[f"name_{lang}"], regions[fig.region_code], industries[ikey], periods[pkey],
-            fig.value, fig.qualifier, unit_label(ind, lang), t(f"status_{fig.status}", lang),
+            fig.value, fig.qualifier, unit_label(ind, lang), status_label(fig, lang),
             gap.value_pp if gap else None, derivation, src["publisher"], src["title"],
             src["date_published"], src["url"] or "", src["tier"], fig.quote])
     df = pd.DataFrame(records, columns=[t(c, lang) for c in FIGURE_COLUMNS])
@@ -73,3 +74,16 @@ def for_display(df: pd.DataFrame) -> pd.DataFrame:
         elif out[col].dtype == object:
             out[col] = out[col].map(lambda v: "" if v is None else str(v))
     return out
+
+
+def make_versions_table(folder, lang: str) -> pd.DataFrame:
+    """Every data version, oldest first: id, time, files imported, added / revised / removed."""
+    from metrics.ingest import history
+
+    rows = [[v["version"], v["time"].replace("T", " ").rstrip("Z"),
+             "; ".join(v["inputs"]) if v["parent"] else t("versions_base", lang),
+             v["added"], v["revised"], v["removed"],
+             t("versions_current", lang) if v["current"] else ""]
+            for v in history(folder)]
+    cols = ["version", "time", "inputs", "added", "revised", "removed", "current"]
+    return pd.DataFrame(rows, columns=[t(f"versions_col_{c}", lang) for c in cols])

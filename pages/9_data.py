@@ -2,13 +2,13 @@
 import streamlit as st
 
 from components import keys
-from components.data import get_sidecar
+from components.data import data_dir, get_sidecar
 from components.export import render_csv_download, render_zip_download
 from components.frame import render_footer, render_frame
 from components.i18n import t
 from components.provenance import render_source_caption
 from components.state import render_url_segmented, render_url_text
-from components.tables import for_display, make_figure_table
+from components.tables import for_display, make_figure_table, make_versions_table
 from metrics.query import Figure, select
 from metrics.schema import TABLE_NAMES
 
@@ -20,9 +20,9 @@ st.title(t("data_title", lang))
 st.caption(t("data_intro", lang))
 table_name = render_url_segmented(st, t("data_table", lang), keys.DATA_TABLE,
                                   ("observations", "sources", "indicators", "entities",
-                                   "targets", "regions", "industries"), "observations",
-                                  lambda name: t(f"tables_{name}", lang))
-assert table_name in TABLE_NAMES
+                                   "targets", "regions", "industries", "revisions", "versions"),
+                                  "observations", lambda name: t(f"tables_{name}", lang))
+assert table_name in TABLE_NAMES + ("versions",)
 
 # 2/ Data: observations follow the sidebar filters; other tables are shown whole --------------
 if table_name == "observations":
@@ -30,6 +30,10 @@ if table_name == "observations":
     rows = select(view.obs, industry_code=industry, up_to=view.up_to)
     table = make_figure_table(ds, [(Figure.from_row(r), None) for _, r in rows.iterrows()], lang)
     source_ids = list(rows["source_id"])
+elif table_name == "versions":
+    st.caption(t("versions_intro", lang))
+    table = make_versions_table(data_dir(), lang)
+    source_ids = []
 else:
     table = ds[table_name].copy().reset_index(drop=True)
     if "industry_codes" in table:
@@ -59,7 +63,8 @@ with c1:
 with c2:
     render_zip_download(view, table, f"data_{table_name}", keys.EXPORT_DATA_ZIP,
                         title=t(f"tables_{table_name}", lang), description=t("data_intro", lang),
-                        metadata=get_sidecar(ds, table_name), source_ids=source_ids,
+                        metadata=get_sidecar(ds, table_name) if table_name in TABLE_NAMES
+                        else {}, source_ids=source_ids,
                         extra=filters)
 
 render_footer(view)
