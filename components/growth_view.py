@@ -6,10 +6,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from metrics.growth import (PeriodComparison, comparison_periods, default_period,
+from metrics.growth import (PeriodComparison, city_periods, comparison_periods, default_period,
                             derive_gap_series, derive_period_comparison, derive_series,
                             districts_with_figures, growth_indicators, nearest_published_industry,
-                            period_grid, rank_figures, series_years, trim_grid)
+                            period_grid, rank_figures, series_years, trim_grid,
+                            RANK_INDICATORS)
 from metrics.query import BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, Figure
 
 from components import keys
@@ -19,12 +20,15 @@ from components.labels import (figure_industry_label, figure_period_label, indus
                                period_label, region_label)
 from components.provenance import md_escape, render_source_caption, render_source_popover
 from components.sentences import make_growth_sentence
-from components.state import render_url_segmented, render_url_selectbox, set_url_value
+from components.state import (render_url_segmented, render_url_selectbox, set_url_value,
+                              url_value)
 from components.tables import for_display, make_figure_table
 
 BENCHMARK_CHOICES = {"all": BENCHMARK_REGIONS, "province": (PROVINCE,), "country": (COUNTRY,)}
 VIEWS = ("time", "period", "gap")
 DEFAULT_FIRST_YEAR = "2022"
+# Session key: the (indicator, industry) the held period was chosen under.
+PERIOD_CONTEXT = "_growth_period_context"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,9 @@ class GrowthChoice:
     year_from: int
     year_to: int
     period: str | None
+    # The period held before a change of indicator or industry, when Qingdao had no figure for
+    # it and the page moved to Qingdao's latest period instead (None otherwise).
+    moved_from: str | None = None
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -44,10 +51,15 @@ class GrowthChoice:
 
 
 def render_growth_controls(view) -> GrowthChoice:
-    """The indicator, view, benchmarks, year range and period controls."""
+    """The indicator, period, view, benchmarks and year range controls.
+
+    Rows sized so that no button group is cut at 1280 px (two segmented controls share a row
+    only with each other) and everything stacks on a phone.
+    """
     lang, ds, obs = view.lang, view.ds, view.obs
     c1, c6 = st.columns([3, 2])
-    c2, c3, c4, c5 = st.columns([3, 4, 1.2, 1.2])
+    c2, c3 = st.columns([1, 1.2])
+    c4, c5, _ = st.columns([1, 1, 3])
     indicators = growth_indicators(obs)
     indicator = render_url_selectbox(c1, t("growth_indicator", lang), keys.GROWTH_INDICATOR,
                                      indicators, indicators[0],
@@ -66,13 +78,46 @@ def render_growth_controls(view) -> GrowthChoice:
     # Periods where Qingdao or a chosen benchmark published, as of the sidebar's point.
     periods = comparison_periods(obs, indicator, view.industry,
                                  (CITY, *BENCHMARK_CHOICES[bench]), view.up_to)
-    period = None
+    period = moved_from = None
     if periods:
         default = default_period(obs, indicator, view.industry, view.up_to) or periods[0]
+        moved_from = _follow_qingdao(view, indicator, periods, default)
         ind = ds.indicator(indicator)
         period = render_url_selectbox(c6, t("growth_at", lang), keys.GROWTH_AT, periods, default,
                                       lambda p: period_label(p, ind, lang))
-    return GrowthChoice(indicator, mode, BENCHMARK_CHOICES[bench], year_from, year_to, period)
+    st.session_state[PERIOD_CONTEXT] = (indicator, view.industry)
+    return GrowthChoice(indicator, mode, BENCHMARK_CHOICES[bench], year_from, year_to, period,
+                        moved_from)
+
+
+def _follow_qingdao(view, indicator: str, periods: list[str], default: str) -> str | None:
+    """After a change of indicator or industry, move a held period for which Qingdao has no
+    figure to Qingdao's latest period; returns the period left, or None when nothing moved.
+
+    A period chosen under the same indicator and industry (or opened by a link) is kept.
+    """
+    before = st.session_state.get(PERIOD_CONTEXT)
+    if before is None or before == (indicator, view.industry):
+        return None
+    held = url_value(keys.GROWTH_AT, periods, default)
+    city = city_periods(view.obs, indicator, view.industry, view.up_to)
+    if not city or held in city:
+        return None
+    set_url_value(keys.GROWTH_AT, city[0], default)
+    return held
+
+
+def render_period_notice(view, choice: GrowthChoice) -> None:
+    """Say that the period moved to Qingdao's latest after a change, and from where."""
+    if choice.moved_from is None or choice.period is None:
+        return
+    lang, ds = view.lang, view.ds
+    ind = ds.indicator(choice.indicator)
+    st.info(t("growth_period_moved", lang, old=period_label(choice.moved_from, ind, lang),
+              new=period_label(choice.period, ind, lang),
+              indicator=ds.name("indicators", choice.indicator, lang),
+              industry=figure_industry_label(ds, view.industry, ind, lang)),
+            icon=":material/event_repeat:")
 
 
 def render_industry_fallback(view, choice: GrowthChoice) -> None:
@@ -226,20 +271,42 @@ def render_districts(view, choice: GrowthChoice) -> None:
     render_source_caption(ds, [f.source_id for f, _ in rows], lang)
 
 
+def _rank_line(view, fig: Figure, with_context: bool) -> str:
+    ds, lang = view.ds, view.lang
+    ind = ds.indicator(fig.indicator_id)
+    line = t("growth_rank_line", lang, indicator=ind[f"name_{lang}"], value=f"{fig.value:g}",
+             period=figure_period_label(fig, ind, lang))
+    if with_context:
+        line += t("growth_rank_of", lang, industry=figure_industry_label(
+            ds, fig.industry_code, ds.indicator(RANK_INDICATORS[fig.indicator_id]), lang),
+            indicator=ds.name("indicators", RANK_INDICATORS[fig.indicator_id], lang))
+    return md_escape(line)
+
+
 def render_rank(view, choice: GrowthChoice) -> None:
-    """Published ranks for the chosen period's year, with their sources."""
+    """Published ranks of the chosen indicator, industry and period; ranks of anything else
+    only in a closed box that says plainly what each one ranks."""
     ds, lang = view.ds, view.lang
     if not choice.period:
         return
-    year = int(choice.period[:4])
-    ranks = rank_figures(view.obs, year, view.up_to)
-    if not ranks:
+    same, other = rank_figures(view.obs, choice.indicator, view.industry, choice.period,
+                               view.up_to)
+    if not same and not other:
         return
     st.subheader(t("growth_rank", lang))
-    for fig in ranks:
-        ind = ds.indicator(fig.indicator_id)
-        st.markdown(md_escape(t("growth_rank_line", lang, indicator=ind[f"name_{lang}"],
-                                value=f"{fig.value:g}",
-                                period=figure_period_label(fig, ind, lang))))
-    render_source_popover(ds, ranks, lang)
-    render_source_caption(ds, [f.source_id for f in ranks], lang)
+    for fig in same:
+        st.markdown(_rank_line(view, fig, with_context=False))
+    if same:
+        render_source_popover(ds, same, lang)
+    else:
+        ind = ds.indicator(choice.indicator)
+        st.caption(t("growth_rank_none", lang,
+                     indicator=ds.name("indicators", choice.indicator, lang),
+                     industry=figure_industry_label(ds, view.industry, ind, lang),
+                     period=period_label(choice.period, ind, lang)))
+    if other:
+        with st.expander(t("growth_rank_other", lang)):
+            for fig in other:
+                st.markdown(_rank_line(view, fig, with_context=True))
+            render_source_popover(ds, other, lang)
+    render_source_caption(ds, [f.source_id for f in same + other], lang)

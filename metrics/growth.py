@@ -26,7 +26,8 @@ SERIES_BASES = ("cumulative", "month", "quarter", "annual")
 PREFERRED_ORDER = ("iva_growth_cum", "profit_growth_cum", "iva_growth_month",
                    "profit_growth_month", "iva_growth_quarter", "gdp_growth_cum",
                    "secondary_va_growth_cum")
-RANK_INDICATORS = ("iva_growth_rank_subprov",)
+# Published ranks of a growth rate, and the growth indicator each one ranks.
+RANK_INDICATORS = {"iva_growth_rank_subprov": "iva_growth_cum"}
 
 
 def growth_indicators(obs: pd.DataFrame) -> list[str]:
@@ -171,11 +172,25 @@ def nearest_published_industry(ds: Dataset, obs: pd.DataFrame, indicator_id: str
     return None
 
 
-def rank_figures(obs: pd.DataFrame, year: int, up_to: int | None = None) -> list[Figure]:
-    """Qingdao's published ranks on growth for ``year`` (e.g. 2nd of 15 sub-provincial cities),
-    as of ``up_to`` (a full-year rank counts from the end of its year)."""
-    rows = obs[obs["indicator_id"].isin(RANK_INDICATORS) & (obs["region_code"] == CITY)
-               & (obs["year"] == year)]
+def city_periods(obs: pd.DataFrame, indicator_id: str, industry: str,
+                 up_to: int | None = None) -> list[str]:
+    """Periods with a Qingdao figure for the indicator and industry as of ``up_to``, newest
+    first."""
+    return comparison_periods(obs, indicator_id, industry, (CITY,), up_to)
+
+
+def rank_figures(obs: pd.DataFrame, indicator_id: str, industry: str, period: str,
+                 up_to: int | None = None) -> tuple[list[Figure], list[Figure]]:
+    """Qingdao's published growth ranks as of ``up_to`` (a full-year rank counts from the end of
+    its year): (those that rank ``indicator_id`` for ``industry`` and ``period`` exactly, the
+    others, which rank another indicator, industry or period)."""
+    rows = obs[obs["indicator_id"].isin(list(RANK_INDICATORS)) & (obs["region_code"] == CITY)]
     if up_to is not None:
         rows = rows[rows["end"] <= up_to]
-    return [Figure.from_row(r) for _, r in rows.iterrows()]
+    same, other = [], []
+    for _, row in rows.sort_values("end", ascending=False).iterrows():
+        fig = Figure.from_row(row)
+        match = (RANK_INDICATORS[fig.indicator_id] == indicator_id
+                 and fig.industry_code == industry and fig.period == period)
+        (same if match else other).append(fig)
+    return same, other

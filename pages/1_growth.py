@@ -9,8 +9,9 @@ from components import keys
 from components.export import render_csv_download
 from components.frame import render_footer, render_frame
 from components.growth_view import (render_districts, render_gap_view, render_growth_controls,
-                                    render_industry_fallback, render_period_view, render_rank,
-                                    render_reading, render_time_view)
+                                    render_industry_fallback, render_period_notice,
+                                    render_period_view, render_rank, render_reading,
+                                    render_time_view)
 from components.i18n import t
 from components.provenance import render_source_caption
 from components.tables import for_display
@@ -23,6 +24,7 @@ lang, ds = view.lang, view.ds
 st.title(t("growth_title", lang))
 st.caption(t("growth_intro", lang))
 choice = render_growth_controls(view)
+render_period_notice(view, choice)
 
 # 2/ Industry coverage: Qingdao publishes rates for few industries; say so, offer the nearest --
 if choice.period is None:

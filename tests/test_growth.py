@@ -158,7 +158,8 @@ def test_choices_live_in_the_url():
 def test_unknown_indicator_in_link_falls_back_with_notice():
     at = run_page("pages/1_growth.py", indicator="no_such_indicator")
     assert not at.exception
-    assert any(r"no\_such\_indicator" in w.value for w in at.warning)
+    # the value is shown escaped or as inline code, never as markup
+    assert any("no_such_indicator" in w.value.replace("\\", "") for w in at.warning)
 
 
 def test_benchmark_choice_with_a_period_only_another_region_published():
@@ -181,3 +182,58 @@ def test_as_of_point_bounds_series_rank_and_districts():
 def test_district_list_as_of_a_point(ds, obs):
     have, _ = districts_with_figures(ds, obs, "iva_growth_cum", "ALL", up_to=202405)
     assert "370212" in have and "370281" not in have  # Jiaozhou's first figure is for 2025
+
+
+# Issue 11: a switch never strands the page on a period without Qingdao's figure; ranks only
+# for what is chosen ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_industry_switch_moves_to_qingdaos_latest_period(lang):
+    at = run_page("pages/1_growth.py", lang=lang)
+    assert at.selectbox(key=keys.GROWTH_AT).value == "2025"
+    at.selectbox(key=keys.INDUSTRY).set_value("HT").run()
+    assert not at.exception
+    assert at.selectbox(key=keys.GROWTH_AT).value == "2025-11"  # Jan-Nov 2025, 8.6 %
+    moved = [i.value for i in at.info]
+    reading = "\n".join(c.value for c in at.code)
+    if lang == "zh":
+        assert any("时期已改为青岛最近公布的2025年1-11月" in m for m in moved), moved
+        assert "8.6%" in reading
+    else:
+        assert any("the period is now Jan-Nov 2025, Qingdao's latest" in m for m in moved), moved
+        assert "8.6%" in reading
+    assert "growth_no_city" not in texts(at) and "未公布2025年的该项数据" not in texts(at)
+
+
+def test_indicator_switch_to_profits_moves_to_2023():
+    at = run_page("pages/1_growth.py", lang="en")
+    at.selectbox(key=keys.GROWTH_INDICATOR).set_value("profit_growth_cum").run()
+    assert not at.exception
+    assert at.selectbox(key=keys.GROWTH_AT).value == "2023"
+    assert any("for 2025; the period is now 2023" in i.value for i in at.info)
+    assert any("10.6%" in c.value for c in at.code)  # Qingdao's 2023 profit growth
+
+
+def test_a_period_chosen_under_the_same_indicator_is_kept():
+    at = run_page("pages/1_growth.py", lang="en", at="2024-08")  # China only published it
+    assert not at.exception
+    assert at.selectbox(key=keys.GROWTH_AT).value == "2024-08"
+    assert not any("the period is now" in i.value for i in at.info)
+
+
+def test_rank_only_for_the_chosen_indicator_industry_and_period():
+    # the full-year 2024 value-added rank, for the full year 2024, all industry: shown
+    at = run_page("pages/1_growth.py", lang="en", at="2024")
+    plain = lambda els: [e.value.replace("\\", "") for e in els]  # noqa: E731 (md escapes)
+    lines = [m for m in plain(at.markdown) if "No. 2" in m]
+    assert lines and "(2024)" in lines[0] and "a rank of" not in lines[0]
+    # high-tech, Jan-May 2024: not that rank; it is listed apart, saying what it ranks
+    at = run_page("pages/1_growth.py", lang="en", industry="HT", at="2024-05", view="period")
+    assert not at.exception
+    assert not any("No. 2" in m for m in plain(at.markdown) if "a rank of" not in m)
+    assert any("No published rank of Industrial value added" in c and "High-tech" in c
+               for c in plain(at.caption))
+    other = at.expander[-1]
+    assert other.label.startswith("Other published ranks")
+    assert any("No. 2 (2024), a rank of Industrial value added, YoY growth (cumulative) for "
+               "Industry above" in m for m in plain(other.markdown))

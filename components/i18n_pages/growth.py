@@ -44,6 +44,10 @@ STRINGS = {
         "growth_district_none_yet": "截至所选时点，该区市尚无此项公布数据。",
         "growth_rank": "排名与背景",
         "growth_rank_line": "{indicator}：第{value}位（{period}）",
+        "growth_rank_of": "，排的是{industry}的{indicator}",
+        "growth_rank_none": "{industry}{indicator}（{period}）没有公布的排名。",
+        "growth_rank_other": "其他已公布的排名（指标、行业或时期与所选不同）",
+        "growth_period_moved": "青岛未公布{old}的{industry}{indicator}，时期已改为青岛最近公布的{new}。",
         "growth_gap_note": "差距 = 青岛增速 − 对比地区同期增速（百分点），两项均为公布数据；推算的对比值在表中注明推算方法。",
     },
     "en": {
@@ -89,6 +93,10 @@ STRINGS = {
         "growth_district_none_yet": "The district has published no such figure as of the chosen point.",
         "growth_rank": "Rank and context",
         "growth_rank_line": "{indicator}: No. {value} ({period})",
+        "growth_rank_of": ", a rank of {indicator} for {industry}",
+        "growth_rank_none": "No published rank of {indicator} for {industry} in {period}.",
+        "growth_rank_other": "Other published ranks (another indicator, industry or period than the one chosen)",
+        "growth_period_moved": "Qingdao has published no {indicator} figure for {industry} for {old}; the period is now {new}, Qingdao's latest.",
         "growth_gap_note": "Gap = Qingdao's rate minus the benchmark's rate for the same period (percentage points), both published; a derived benchmark shows its derivation in the table.",
     },
 }
