@@ -11,7 +11,7 @@
   ``1—10月增速(%)``), one row per district or county-level city, names as commonly written.
 
 Chinese table conventions: ``—``, ``-``, ``…``, ``/`` and empty mean "not published" (no row);
-full-width digits, ``％``, ``－`` and thousands separators are read (see read.normalise_text).
+full-width digits, ``％``, ``－`` and thousands separators are read (compared after NFKC, see read.nfkc).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from datetime import date
 
 import pandas as pd
 
-from metrics.ingest.read import Grid, IngestError, Release
+from metrics.ingest.read import Grid, IngestError, Release, nfkc
 from metrics.periods import is_valid_period, parse_period
 
 LONG_REQUIRED = ("indicator_id", "region_code", "industry_code", "period", "value")
@@ -113,8 +113,9 @@ class Reference:
 
 
 def squash(text: str) -> str:
-    """A name with spaces removed and brackets made ASCII, for matching."""
-    return re.sub(r"\s+", "", str(text)).replace("（", "(").replace("）", ")")
+    """A name after NFKC with spaces removed (full-width brackets, digits, ％ become ASCII),
+    for matching."""
+    return re.sub(r"\s+", "", nfkc(str(text)))
 
 
 def is_blank(cell: object) -> bool:
@@ -161,6 +162,7 @@ def unit_factor(header_unit: str | None, indicator: pd.Series, where: dict) -> f
 
 def header_unit(text: str) -> tuple[str, str | None]:
     """'绝对量(亿元)' -> ('绝对量', '亿元')."""
+    text = nfkc(text)
     match = UNIT_RE.search(text)
     if not match:
         return text, None
@@ -271,7 +273,7 @@ def _title_period(release: Release, grid: Grid, upto: int) -> tuple[int, int, st
     for row in grid.rows[:upto]:
         for cell in row:
             text = cell_text(cell)
-            match = TITLE_PERIOD_RE.search(text)
+            match = TITLE_PERIOD_RE.search(nfkc(text))
             if match:
                 month = int(match.group(2))
                 if not 1 <= month <= 12:

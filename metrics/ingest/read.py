@@ -28,6 +28,8 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 5_000
 EXTENSIONS = (".csv", ".xlsx", ".xls")
+FALLBACK_ENCODINGS = ("utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be",
+                      "big5", "big5hkscs", "cp950")
 SIDECAR_SUFFIX = ".source.yml"
 SIDECAR_REQUIRED = ("publisher", "title", "date_published", "url", "tier")
 SIDECAR_OPTIONAL = ("region", "carrier", "carrier_url", "source_id", "note", "indicator_month",
@@ -82,10 +84,16 @@ class Release:
 
 
 def normalise_text(value: str) -> str:
-    """NFKC (full-width digits, ％ and － become ASCII), no control or bidi characters."""
-    text = unicodedata.normalize("NFKC", value)
-    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf")
+    """The text without control or bidi characters; otherwise as written (quotes stay
+    verbatim: full-width punctuation is kept, and numbers and names are compared after NFKC,
+    see parse.squash and parse.parse_number)."""
+    return "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf")
                    or ch in "\t\n")
+
+
+def nfkc(value: str) -> str:
+    """Full-width digits, letters, ％, －, （） as their ASCII forms (for matching only)."""
+    return unicodedata.normalize("NFKC", value)
 
 
 def _sniff_type(head: bytes) -> str:
@@ -115,9 +123,13 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None or best.encoding is None:
-        raise IngestError(name, "undecodable text: neither UTF-8 nor GBK/GB18030, and no "
-                          "encoding could be detected", rule="encoding")
+    # Only the other encodings a Chinese table is saved in (Excel's "Unicode text" is UTF-16;
+    # Traditional tables are Big5): a guess such as cp1125 turns bad bytes into plausible
+    # letters and would let mojibake into the quotes.
+    if best is None or best.encoding not in FALLBACK_ENCODINGS:
+        raise IngestError(name, "undecodable text: neither UTF-8 nor GBK/GB18030"
+                          + (f" (it reads only as {best.encoding})" if best else ""),
+                          rule="encoding")
     return str(best), best.encoding
 
 
