@@ -136,7 +136,8 @@ def check_files(paths: list[Path], data_dir: Path, *, allow_implausible: bool = 
         raise
     audit(data_dir, "check", "refused" if preview.refused else "ok", files=preview.inputs(),
           counts=preview.changes.counts(), parent=preview.parent,
-          **({"message": str(preview.refused[0])} if preview.refused else {}))
+          **({"message": str(preview.refused[0])} if preview.refused else {}),
+          **({"allow_implausible": True} if allow_implausible else {}))
     return preview
 
 
@@ -186,7 +187,8 @@ def publish_files(paths: list[Path], data_dir: Path, *, allow_implausible: bool 
                   message=str(exc))
             raise
         audit(data_dir, "publish", "ok", version=version_id, parent=preview.parent,
-              files=preview.inputs(), counts=changes.counts())
+              files=preview.inputs(), counts=changes.counts(),
+              **({"allow_implausible": True} if allow_implausible else {}))
         return version_id, preview
 
 
