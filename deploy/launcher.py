@@ -7,7 +7,9 @@ Writes the nginx configuration from deploy/nginx.conf.template into a runtime fo
 /etc), checks it with ``nginx -t``, starts ``streamlit run dashboard.py --server.address
 127.0.0.1 --server.port A+i`` per replica, waits until each answers, then runs nginx in the
 foreground with its own pid, log and temp paths. Ctrl-C or SIGTERM stops nginx, then the
-replicas; if any of them exits on its own, the others are stopped and the command fails.
+replicas. A replica that exits is started again (nginx sends its browsers to the others
+meanwhile) unless it fails 5 times in 10 minutes; if nginx exits, or a replica keeps failing,
+everything is stopped and the command fails.
 """
 from __future__ import annotations
 
@@ -34,6 +36,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR_ENV = "QD_DASHBOARD_DATA_DIR"
 START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 10
+# A replica that exits is started again, unless it did so this often within the window.
+MAX_RESTARTS = 5
+RESTART_WINDOW_S = 600
 # Default session cap: the sessions one replica serves at an acceptable pace on a small machine
 # (issue 13 measured 25 sessions on one process on 2 cores).
 SESSIONS_PER_REPLICA = 50
@@ -93,6 +98,7 @@ class Deployment:
         self._logs: list = []
         # Set by a signal handler: a start still waiting for the replicas gives up.
         self.cancel = threading.Event()
+        self._restarts: dict[int, list[float]] = {}
 
     # --- paths and URLs -------------------------------------------------------------------
     @property
@@ -144,17 +150,7 @@ class Deployment:
         if self.data_dir is not None and not Path(self.data_dir).is_dir():
             raise DeployError(f"data folder not found: {self.data_dir}")
         self.write_config()
-        env = self._replica_env()
-        for i, port in enumerate(s.app_ports):
-            log = open(self.runtime / "logs" / f"replica-{i}.log", "ab")
-            self._logs.append(log)
-            cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard.py"),
-                   "--server.address", "127.0.0.1", "--server.port", str(port),
-                   "--server.headless", "true", "--server.fileWatcherType", "none",
-                   "--browser.gatherUsageStats", "false", *self.streamlit_args]
-            self.replicas.append(subprocess.Popen(
-                cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent))
+        self.replicas = [self._start_replica(i) for i in range(s.replicas)]
         self._wait_for([self.replica_url(i) for i in range(s.replicas)], "replica")
         log = open(self.runtime / "logs" / "nginx.out", "ab")
         self._logs.append(log)
@@ -162,6 +158,39 @@ class Deployment:
                                       stdin=subprocess.DEVNULL, start_new_session=True,
                                       preexec_fn=_die_with_parent)
         self._wait_for([self.url], "nginx")
+
+    def _start_replica(self, i: int) -> subprocess.Popen:
+        """``streamlit run`` for replica ``i`` on 127.0.0.1; its pid in logs/replica-i.pid."""
+        log = open(self.runtime / "logs" / f"replica-{i}.log", "ab")
+        self._logs.append(log)
+        cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard.py"),
+               "--server.address", "127.0.0.1", "--server.port", str(self.settings.app_ports[i]),
+               "--server.headless", "true", "--server.fileWatcherType", "none",
+               "--browser.gatherUsageStats", "false", *self.streamlit_args]
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=self._replica_env(), stdout=log,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True, preexec_fn=_die_with_parent)
+        (self.runtime / "logs" / f"replica-{i}.pid").write_text(f"{proc.pid}\n")
+        return proc
+
+    def restart_exited_replicas(self) -> list[str]:
+        """Start again any replica that has exited (nginx sends its browsers to the others
+        meanwhile); refuses, by raising, a replica that keeps failing."""
+        now = time.monotonic()
+        restarted = []
+        for i, p in enumerate(self.replicas):
+            if p.poll() is None:
+                continue
+            recent = [t for t in self._restarts.get(i, []) if now - t < RESTART_WINDOW_S]
+            if len(recent) >= MAX_RESTARTS:
+                raise DeployError(f"replica {i} (port {self.settings.app_ports[i]}) exited "
+                                  f"{len(recent) + 1} times within {RESTART_WINDOW_S} s; see "
+                                  f"{self.runtime}/logs/replica-{i}.log")
+            self._restarts[i] = [*recent, now]
+            self.replicas[i] = self._start_replica(i)
+            restarted.append(f"replica {i} (port {self.settings.app_ports[i]}, exit "
+                             f"{p.returncode})")
+        return restarted
 
     def _wait_for(self, bases: list[str], what: str) -> None:
         pending = list(bases)
@@ -306,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
                       f"{'TLS' if settings.tls else 'no TLS'}); runtime folder "
                       f"{deployment.runtime}; Ctrl-C stops", flush=True)
                 while not stop.wait(0.5):
+                    for name in deployment.restart_exited_replicas():
+                        print(f"warning: {name} exited; started it again", file=sys.stderr,
+                              flush=True)
                     dead = deployment.exited()
                     if dead:
                         print(f"error: {dead} exited; stopping everything; see "

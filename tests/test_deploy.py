@@ -437,7 +437,7 @@ def _ws_status(stack: contextlib.ExitStack, url: str, origin: str,
 
 @pytest.mark.browser
 @needs_nginx
-def test_command_enforces_rate_and_session_limits_and_stops_on_sigterm(tmp_path):
+def test_command_enforces_limits_restarts_a_dead_replica_and_stops_on_sigterm(tmp_path):
     app_port = _free_ports(1)
     port = free_port()
     rt = tmp_path / "rt"
@@ -466,6 +466,19 @@ def test_command_enforces_rate_and_session_limits_and_stops_on_sigterm(tmp_path)
         # Another address may open the server's third session, and no fourth.
         assert _ws_status(opened, ws_url, base, source="127.0.0.2") == 101
         assert _ws_status(opened, ws_url, base, source="127.0.0.3") == 503
+        opened.close()
+        # A replica that dies is started again, and the proxy answers once it is back.
+        pid_file = rt / "logs" / "replica-0.pid"
+        old_pid = int(pid_file.read_text())
+        os.kill(old_pid, signal.SIGKILL)
+        deadline = time.monotonic() + 90
+        back = False
+        while not back and time.monotonic() < deadline:
+            time.sleep(1.5)  # within the 1 request/s limit set above
+            with contextlib.suppress(requests.RequestException):
+                back = (int(pid_file.read_text()) != old_pid and
+                        requests.get(base + "/_stcore/health", timeout=5).status_code == 200)
+        assert back, "the killed replica was not started again within 90 s"
     finally:
         opened.close()
         proc.send_signal(signal.SIGTERM)
@@ -475,6 +488,7 @@ def test_command_enforces_rate_and_session_limits_and_stops_on_sigterm(tmp_path)
             proc.kill()
             raise
     assert proc.returncode == 0, out
+    assert "replica 0 (port" in out and "started it again" in out
     assert "stopped" in out
     assert port_is_free(port) and port_is_free(app_port)
     assert not (rt / "nginx.pid").exists()
