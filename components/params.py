@@ -36,7 +36,8 @@ DIGITAL = "pages/3_digital.py"
 INNOVATION = "pages/4_innovation.py"
 TARGETS = "pages/5_targets.py"
 DATA = "pages/9_data.py"
-ALL_PAGES = (OVERVIEW, GROWTH, CLUSTERS, DIGITAL, INNOVATION, TARGETS, DATA)
+# The scope of a parameter that every page reads (the shared frame), new pages included.
+EVERY_PAGE = ("*",)
 
 DEFAULT_INDUSTRY = "ALL"
 # The industry filter's order: the total, manufacturing, the two groups, then the divisions.
@@ -62,7 +63,7 @@ class Param:
 
     key: str
     label_key: str  # i18n key of the control's label, used to name the parameter in a notice
-    pages: tuple[str, ...]  # the scripts that read it
+    pages: tuple[str, ...]  # the scripts that read it, or EVERY_PAGE
     options: Callable[[Dataset, pd.DataFrame], Sequence[str]] | None = None
     default: str | None = None
     labeller: Callable[[str, Dataset, str], str] | None = None  # (code, ds, lang) -> label
@@ -70,7 +71,7 @@ class Param:
 
     @property
     def shared(self) -> bool:
-        return self.pages == ALL_PAGES
+        return self.pages == EVERY_PAGE
 
 
 def industry_options(ds: Dataset) -> list[str]:
@@ -88,11 +89,11 @@ def period_options(obs: pd.DataFrame) -> list[str]:
 
 PARAMS: dict[str, Param] = {p.key: p for p in (
     # The shared frame: every page.
-    Param(keys.LANG, "language", ALL_PAGES, lambda ds, obs: LANGS, DEFAULT_LANG,
+    Param(keys.LANG, "language", EVERY_PAGE, lambda ds, obs: LANGS, DEFAULT_LANG,
           lambda code, ds, lang: LANG_NAMES[code]),
-    Param(keys.INDUSTRY, "industry", ALL_PAGES, lambda ds, obs: industry_options(ds),
+    Param(keys.INDUSTRY, "industry", EVERY_PAGE, lambda ds, obs: industry_options(ds),
           DEFAULT_INDUSTRY, lambda code, ds, lang: industry_label(ds, code, lang)),
-    Param(keys.PERIOD, "period", ALL_PAGES, lambda ds, obs: period_options(obs), LATEST,
+    Param(keys.PERIOD, "period", EVERY_PAGE, lambda ds, obs: period_options(obs), LATEST,
           lambda code, ds, lang: point_label(code, lang)),
     # 增速对比 Growth vs benchmarks
     Param(keys.GROWTH_INDICATOR, "growth_indicator", (GROWTH,)),
@@ -130,7 +131,7 @@ def param(key: str) -> Param:
 
 def page_params(script: str) -> list[Param]:
     """The parameters read on ``script`` (the shared ones first)."""
-    return [p for p in PARAMS.values() if script in p.pages]
+    return [p for p in PARAMS.values() if p.shared or script in p.pages]
 
 
 def clean_text(text: str, mark: str = "") -> str:

@@ -184,17 +184,20 @@ def unknown_page() -> str | None:
     """The page name the browser asked for when it matches no page of the app ('' when only an
     unknown page hash was asked for), else None.
 
-    Streamlit runs the main script when the requested page does not exist (``/nosuchpage``);
-    the script run context still holds what was asked for (the page name from the URL, or a
-    page hash). Read through ``getattr`` so that another Streamlit version degrades to "known".
+    Streamlit runs the default page when the requested one does not exist (``/nosuchpage``);
+    its page manager still holds what was asked for (the page name from the URL, or a page
+    hash). Read through ``getattr`` so that another Streamlit version degrades to "found".
     """
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
     manager = getattr(ctx, "pages_manager", None)
-    if manager is None or ctx.page_script_hash != getattr(manager, "main_script_hash", None):
+    if manager is None:
         return None
     pages = manager.get_pages()
+    current = pages.get(getattr(ctx, "page_script_hash", None)) or {}
+    if current.get("url_pathname", "") != "":  # a page other than the default one runs
+        return None
     asked_hash = getattr(manager, "intended_page_script_hash", None) or ""
     asked_name = getattr(manager, "intended_page_name", None) or ""
     if asked_hash:
