@@ -44,7 +44,8 @@ INDUSTRY_ALIASES = {"规模以上工业增加值": "ALL", "规模以上工业": 
                     "高技术制造业": "HT", "高技术制造业增加值": "HT", "装备制造业": "EQ",
                     "装备制造业增加值": "EQ", "制造业": "C"}
 # Names of the districts as commonly written, beyond the regions table's own names.
-DISTRICT_ALIASES = {"西海岸新区": "370211", "青岛西海岸新区": "370211", "黄岛区(西海岸新区)":
+DISTRICT_ALIASES = {"西海岸新区": "370211", "青岛西海岸新区": "370211", "黄岛区": "370211",
+                    "黄岛": "370211", "黄岛区(西海岸新区)":
                     "370211", "西海岸新区(黄岛区)": "370211", "全市": "370200", "青岛市": "370200",
                     "合计": "370200", "全市合计": "370200"}
 # Money units a header may carry, in yuan; a figure is converted to the indicator's unit.
