@@ -21,7 +21,7 @@ import streamlit as st
 
 from metrics.load import Dataset, load_sidecar, load_version
 from metrics.paths import DATA_DIR
-from metrics.query import enrich_observations
+from metrics.query import enrich_observations, register_index
 from metrics.store import MANIFEST_NAME, resolve_current
 from metrics.validate import DataError
 
@@ -72,7 +72,9 @@ def get_loaded() -> Loaded:
         if hit is None:
             try:
                 ds = load_version(folder, root)
-                hit = Loaded(ds, enrich_observations(ds))
+                obs = enrich_observations(ds)
+                register_index(obs)  # once per version: pages select series by key
+                hit = Loaded(ds, obs)
             except DataError as exc:
                 hit = exc
             _LOADED[key] = hit

@@ -6,8 +6,11 @@ full year 2024 counts as ending in December 2024.
 """
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from metrics.load import Dataset
@@ -82,17 +85,89 @@ def point_to_end(point: str) -> int | None:
     return p.year * 100 + p.end_month
 
 
+class ObservationIndex:
+    """Positions of the rows of one (read-only) observations frame by key, built once per data
+    version: a page asks for a few series out of up to millions of rows, and a full-column mask
+    per question cost most of a rerun at scale (see the profile notes).
+
+    Register the shared frame with :func:`register_index`; :func:`select` on any other frame
+    (a page's own subset) filters with masks as before.
+    """
+
+    def __init__(self, obs: pd.DataFrame):
+        self.obs = obs
+        # chronological order once, so every selection comes out sorted
+        order = obs.sort_values(["end", "period"], kind="stable").index
+        self.sorted = obs.loc[order]
+        self.series = {k: np.asarray(v) for k, v in self.sorted.groupby(
+            ["indicator_id", "region_code", "industry_code"], sort=False).indices.items()}
+        self.by_col = {col: {k: np.asarray(v) for k, v in
+                             self.sorted.groupby(col, sort=False).indices.items()}
+                       for col in ("indicator_id", "region_code", "industry_code")}
+        self.memo: dict[str, object] = {}
+
+    def positions(self, indicator_id, region_code, industry_code) -> np.ndarray | None:
+        """Row positions (in chronological order) for the given key parts; None: all rows."""
+        if None not in (indicator_id, region_code, industry_code):
+            return self.series.get((indicator_id, region_code, industry_code), _EMPTY)
+        best = None
+        for col, val in (("indicator_id", indicator_id), ("region_code", region_code),
+                         ("industry_code", industry_code)):
+            if val is not None:
+                pos = self.by_col[col].get(val, _EMPTY)
+                if best is None or len(pos) < len(best):
+                    best = pos
+        return best
+
+
+_EMPTY = np.array([], dtype=np.intp)
+_INDEXES: dict[int, ObservationIndex] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def register_index(obs: pd.DataFrame) -> ObservationIndex:
+    """Index ``obs`` (the shared, never modified observations of a data version)."""
+    index = ObservationIndex(obs)
+    with _INDEX_LOCK:
+        _INDEXES[id(obs)] = index
+        weakref.finalize(obs, _INDEXES.pop, id(obs), None)
+    return index
+
+
+def _index_of(obs: pd.DataFrame) -> ObservationIndex | None:
+    index = _INDEXES.get(id(obs))
+    return index if index is not None and index.obs is obs else None
+
+
 def available_points(obs: pd.DataFrame) -> list[str]:
     """The month ends at which Qingdao (city or district) figures exist, newest first."""
+    index = _index_of(obs)
+    if index is not None and "points" in index.memo:
+        return list(index.memo["points"])
     local = obs[obs["region_code"].str.startswith("3702")]
     ends = sorted(set(local["end"]), reverse=True)
-    return [f"{e // 100}" if e % 100 == 12 else f"{e // 100}-{e % 100:02d}" for e in ends]
+    points = [f"{e // 100}" if e % 100 == 12 else f"{e // 100}-{e % 100:02d}" for e in ends]
+    if index is not None:
+        index.memo["points"] = tuple(points)
+    return points
 
 
 def select(obs: pd.DataFrame, *, indicator_id: str | None = None, region_code: str | None = None,
            industry_code: str | None = None, period: str | None = None,
            up_to: int | None = None) -> pd.DataFrame:
     """Rows matching every given criterion, in chronological order."""
+    index = _index_of(obs)
+    if index is not None:
+        pos = index.positions(indicator_id, region_code, industry_code)
+        rows = index.sorted if pos is None else index.sorted.iloc[pos]
+        mask = None
+        for col, val in (("indicator_id", indicator_id), ("region_code", region_code),
+                         ("industry_code", industry_code), ("period", period)):
+            if val is not None:
+                mask = (rows[col] == val) if mask is None else mask & (rows[col] == val)
+        if up_to is not None:
+            mask = (rows["end"] <= up_to) if mask is None else mask & (rows["end"] <= up_to)
+        return rows if mask is None else rows[mask]
     mask = pd.Series(True, index=obs.index)
     for col, val in (("indicator_id", indicator_id), ("region_code", region_code),
                      ("industry_code", industry_code), ("period", period)):
