@@ -249,6 +249,7 @@ def test_headers_on_pages_assets_and_errors_and_closed_endpoints(proxy):
     js = requests.get(f"{base}/{asset}", timeout=10)
     assert js.status_code == 200 and "javascript" in js.headers["Content-Type"]
     _assert_security_headers(js)
+    assert "Set-Cookie" not in js.headers  # a shared cache must not hand one cookie to all
     host_config = requests.get(base + "/_stcore/host-config", timeout=10)
     assert host_config.json()["allowedOrigins"] == []
     _assert_security_headers(host_config)
@@ -572,9 +573,12 @@ def test_tls_two_replicas_sticky_sessions_same_data_version(tmp_path, browser):
                 page, log = _open(context, base + "/?lang=en")
                 # Interaction on the same session: the language switch reruns over the socket.
                 page.get_by_test_id("stSidebar").get_by_text("中文").click()
+                page.wait_for_function("() => document.querySelector(\"[data-testid='stMain']\")"
+                                       ".innerText.includes('数据版本')", timeout=60_000)
                 wait_rendered(page)
-                footer = re.search(r"数据版本 (\S+)", page.get_by_test_id("stMain").inner_text())
-                assert footer, "no data version in the footer"
+                main = page.get_by_test_id("stMain").inner_text()
+                footer = re.search(r"数据版本 (\S+)", main)
+                assert footer, f"no data version in the footer: {main[-600:]}"
                 versions.append(footer.group(1))
                 _assert_stayed_on(base, log)
                 cookie = next(c["value"] for c in context.cookies() if c["name"] == "qd_replica")
