@@ -345,6 +345,12 @@ def main(argv: list[str] | None = None) -> int:
                         return 1
         print("stopped", flush=True)
         return 0
-    except (SettingsError, DeployError) as e:
+    except SettingsError as e:
+        # Nothing was written: drop the runtime folder made for this run.
+        if args.runtime_dir is None and "settings" in locals():
+            shutil.rmtree(settings.runtime_dir, ignore_errors=True)
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except DeployError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -132,6 +132,9 @@ def test_app_config_binds_loopback_hides_outside_links_and_keeps_upload_limit():
     assert cfg["server"]["maxUploadSize"] == 20
     assert cfg["client"]["showErrorLinks"] == "false"
     assert cfg["browser"]["gatherUsageStats"] is False
+    # Headless is what refuses Streamlit's "install skills" file writes to a client: behind the
+    # proxy every connection comes from 127.0.0.1, so its loopback check would not.
+    assert cfg["server"]["headless"] is True
 
 
 # --- the clear_cache guard (no server) ---------------------------------------------------------
