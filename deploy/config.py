@@ -50,7 +50,7 @@ class Limits:
     static_rate: int = 50        # script/style/font files per second, sustained
     static_burst: int = 400      # such files above the rate before 429
     session_rate: int = 30       # new sessions (websocket handshakes) per minute
-    session_burst: int = 20      # new sessions above that rate before 429
+    session_burst: int = 40      # new sessions above that rate before 429 (a room opening at once)
     conn_per_ip: int = 100       # open connections (HTTP and websocket) -> 503 beyond
     sessions_per_ip: int = 40    # open sessions (browser tabs) -> 503 beyond
     max_sessions: int = 100      # open sessions for the whole server -> 503 beyond
