@@ -205,3 +205,30 @@ def unknown_page() -> str | None:
     if asked_name and all(p.get("url_pathname", "") != asked_name for p in pages.values()):
         return asked_name
     return None
+
+
+def _quiet_streamlit_page_not_found() -> None:
+    """Switch off Streamlit's own answer to an unknown page.
+
+    Streamlit (1.67, pages/ folder run through ``st.navigation``) sends the browser a
+    ``page_not_found`` message, which opens an English-only dialog ("Page not found ... Running
+    the app's main page.") over the page and makes it inert. The frame shows the app's own
+    translated view instead (:func:`unknown_page`), so that message is replaced by a no-op.
+    Done once, at import time, through ``getattr``: another Streamlit version without the
+    function keeps its dialog. The very first run after the server starts runs Streamlit's
+    navigation before this module is imported, so only that run can still show the dialog.
+    """
+    from streamlit.commands import navigation
+
+    current = getattr(navigation, "send_page_not_found", None)
+    if current is None or getattr(current, "quiet", False):
+        return
+
+    def send_page_not_found(ctx) -> None:  # noqa: ARG001 (the app shows its own view)
+        return None
+
+    send_page_not_found.quiet = True
+    navigation.send_page_not_found = send_page_not_found
+
+
+_quiet_streamlit_page_not_found()
