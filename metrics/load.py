@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -97,18 +98,28 @@ def load_table(name: str, data_dir: Path = DATA_DIR, shown_dir: Path | None = No
         raise DataError(file, extra[0], None, f"unexpected column. {REBUILD_HINT}")
     table = table.select(spec.schema.names)
     _check_cell_sizes(table, file)
-    df = table.to_pandas()
-    for col in spec.list_columns:
-        df[col] = df[col].map(lambda v: [] if v is None else list(v))
-    df = df.astype({c.name: object for c in spec.columns
-                    if pa.types.is_string(c.type)})
-    df = df.where(df.notna(), None) if len(df) else df
+    columns = {}
     for c in spec.columns:
-        if pa.types.is_floating(c.type):
-            df[c.name] = df[c.name].astype("float64")
+        col = table.column(c.name)
+        if pa.types.is_string(c.type):
+            # text as Python str with None for empty (what validation and pages expect),
+            # straight from Arrow: no per-cell missing-value pass over millions of rows
+            columns[c.name] = pd.Series(col.to_numpy(zero_copy_only=False), dtype=object,
+                                        copy=False)
+        elif c.name in spec.list_columns:
+            columns[c.name] = pd.Series([[] if v is None else list(v) for v in col.to_pylist()],
+                                        dtype=object)
+        elif pa.types.is_floating(c.type):
+            columns[c.name] = pd.Series(col.to_numpy(zero_copy_only=False), dtype="float64")
+        else:
+            values = col.to_pandas()
+            columns[c.name] = (values.astype(object).where(values.notna(), None)
+                               if col.null_count else values)
+    df = pd.DataFrame(columns)
     df.attrs["file"] = file
     df[FILE_COL] = file
-    df[ROW_COL] = [f"row {i + 1}" for i in range(len(df))]
+    # row numbers as integers (formatted 'row N' only when a message names one)
+    df[ROW_COL] = np.arange(1, len(df) + 1)
     return df
 
 

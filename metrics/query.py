@@ -68,13 +68,18 @@ def enrich_observations(ds: Dataset) -> pd.DataFrame:
     ind = ds["indicators"].set_index("indicator_id")
     out = obs.assign(kind=obs["indicator_id"].map(ind["kind"]),
                      period_basis=obs["indicator_id"].map(ind["period_basis"]))
-    parsed = [parse_period(p, b) for p, b in zip(out["period"], out["period_basis"])]
+    # parsed once per distinct (period, basis): a million rows hold a few hundred periods
+    pairs = pd.MultiIndex.from_arrays([out["period"], out["period_basis"]])
+    uniq = pairs.unique()
+    parsed = [parse_period(p, b) for p, b in uniq]
+    codes = uniq.get_indexer(pairs)
+    years = np.array([p.year for p in parsed], dtype=np.int64)[codes]
+    months = np.array([p.end_month for p in parsed], dtype=np.int64)[codes]
     revised = ds.revised_keys
     flags = ([k in revised for k in zip(out["indicator_id"], out["region_code"],
                                         out["industry_code"], out["period"])]
              if revised else False)
-    return out.assign(year=[p.year for p in parsed], end_month=[p.end_month for p in parsed],
-                      end=[p.year * 100 + p.end_month for p in parsed], revised=flags)
+    return out.assign(year=years, end_month=months, end=years * 100 + months, revised=flags)
 
 
 def point_to_end(point: str) -> int | None:

@@ -38,7 +38,7 @@ import yaml
 
 from metrics.paths import MANIFEST_NAME, rel_to_repo
 from metrics.schema import SPECS, sidecar_dict
-from metrics.validate import FILE_COL, ROW_COL, DataError
+from metrics.validate import FILE_COL, REBUILD_HINT, ROW_COL, DataError
 
 PARQUET_COMPRESSION = "zstd"
 VERSIONS_DIR = "versions"
@@ -137,11 +137,12 @@ def verify_folder(folder: Path, manifest: dict, data_dir: Path | None = None) ->
             raise DataError(shown_path(folder / MANIFEST_NAME, data_dir), name, None,
                             "the manifest has no checksum for this table")
         if not path.exists():
-            raise DataError(shown_path(path, data_dir), None, None, "file is missing")
+            raise DataError(shown_path(path, data_dir), None, None,
+                            f"file is missing. {REBUILD_HINT}")
         if sha256_file(path) != entry["sha256"]:
             raise DataError(shown_path(path, data_dir), None, None,
                             "the file does not match the manifest's checksum (the data is being "
-                            "rebuilt or published, or a file was changed by hand)")
+                            f"rebuilt or published, or a file was changed by hand). {REBUILD_HINT}")
         meta = folder / f"{name}.meta.yml"
         if "meta_sha256" in entry and (not meta.exists()
                                        or sha256_file(meta) != entry["meta_sha256"]):

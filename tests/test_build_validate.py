@@ -103,8 +103,28 @@ def test_missing_parquet_file(tiny_data: Path):
         load_dataset(tiny_data)
 
 
+def _reseal(data: Path, name: str) -> None:
+    """Make the manifest agree with a rewritten file, so that its content is what is tested."""
+    import json
+
+    from metrics.store import sha256_file
+
+    manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tables"][name]["sha256"] = sha256_file(data / f"{name}.parquet")
+    (data / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_changed_file_is_refused_as_a_mixed_set(tiny_data: Path):
+    table = pq.read_table(tiny_data / "observations.parquet")
+    pq.write_table(table.slice(0, 2), tiny_data / "observations.parquet")
+    with pytest.raises(DataError, match=r"observations.parquet: the file does not match the "
+                       r"manifest's checksum.*python -m metrics.build"):
+        load_dataset(tiny_data)
+
+
 def test_corrupt_parquet_file(tiny_data: Path):
     (tiny_data / "observations.parquet").write_bytes(b"PAR1 this is not parquet")
+    _reseal(tiny_data, "observations")
     with pytest.raises(DataError, match=r"observations.parquet: not a readable Parquet file"):
         load_dataset(tiny_data)
 
@@ -114,6 +134,7 @@ def test_parquet_with_wrong_type(tiny_data: Path):
     idx = table.schema.get_field_index("value")
     table = table.set_column(idx, "value", pa.array([str(v) for v in table["value"].to_pylist()]))
     pq.write_table(table, tiny_data / "observations.parquet")
+    _reseal(tiny_data, "observations")
     with pytest.raises(DataError, match=r"observations.parquet, column 'value': type string, expected double"):
         load_dataset(tiny_data)
 
@@ -125,6 +146,7 @@ def test_parquet_failing_validation_names_row(tiny_data: Path):
     codes[0] = "999999"
     table = table.set_column(idx, table.schema.field(idx), pa.array(codes))
     pq.write_table(table, tiny_data / "observations.parquet")
+    _reseal(tiny_data, "observations")
     with pytest.raises(DataError) as info:
         load_dataset(tiny_data)
     assert "observations.parquet, column 'region_code', row 1" in str(info.value)
