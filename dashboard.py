@@ -53,7 +53,8 @@ else:
     st.plotly_chart(make_trend_chart(
         chart_df, x_values=years, region_names={r: region_label(ds, r, lang) for r in regions},
         title=t("trend_title", lang, industry=industry_label(ds, view.industry, lang)),
-        x_title=t("axis_year", lang), y_title=t("axis_growth", lang)), key="trend_chart")
+        x_title=t("axis_year", lang), y_title=t("axis_growth", lang),
+        no_figure_text=t("chart_no_figure", lang)), key="trend_chart")
     trend_figs = [Figure.from_row(r) for _, r in trend.iterrows()]
     with st.expander(t("h_table", lang)):
         st.dataframe(for_display(make_figure_table(ds, [(f, None) for f in trend_figs], lang)),

@@ -5,6 +5,9 @@ Chinese renders in the browser and in static exports on machines with Noto CJK.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -23,15 +26,79 @@ THEME = go.layout.Template(
         colorway=list(REGION_COLOURS.values()),
         xaxis=dict(showgrid=False, linecolor="#B3B6B7", ticks="outside"),
         yaxis=dict(gridcolor="#E5E8E8", zerolinecolor="#B3B6B7"),
-        # Title (up to two lines: what, and a <sup> line with industry and basis) at the very
-        # top, the legend on its own line just above the plot, so the two never overlap.
-        title=dict(yref="container", y=1.0, yanchor="top", pad=dict(t=14), x=0.01,
-                   xanchor="left"),
+        # Title (what, and a <sup> line with industry and basis; long lines wrapped by
+        # set_title) below a strip kept free for plotly's toolbar, the legend on its own line
+        # just above the plot, so title, toolbar and legend never overlap.
+        title=dict(yref="container", y=1.0, yanchor="top", pad=dict(t=34), x=0.01,
+                   xanchor="left", font=dict(size=16)),
         legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
         margin=dict(l=60, r=20, t=105, b=50),
         hoverlabel=dict(font_family=FONT_FAMILY),
     )
 )
+
+
+# Room at the top of every chart for plotly's toolbar (the modebar, ~30 px high), so that a
+# title never sits under it, on a phone least of all.
+TOOLBAR_ROOM = 34
+# A title line holds at most this many width units (a CJK character counts 2): at 16 px it
+# fits a 390 px phone's chart (~355 px); longer lines wrap.
+TITLE_UNITS = 40
+TITLE_LINE_PX, SUB_LINE_PX, LEGEND_ROW_PX = 22, 17, 34
+_SUP = re.compile(r"^<sup>(.*)</sup>$")
+_NO_LINE_START = "，、；：。）％》"
+
+
+def _units(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap_line(text: str, units: int = TITLE_UNITS) -> list[str]:
+    """Break one line of a title into lines of at most ``units`` width units: after a space or
+    a punctuation mark where possible (Latin words are never split), else between CJK
+    characters."""
+    lines, rest = [], text
+    while _units(rest) > units:
+        cut, used = 0, 0
+        for i, c in enumerate(rest):
+            used += _units(c)
+            if used > units:
+                break
+            nxt = rest[i + 1] if i + 1 < len(rest) else ""
+            if c in " ,;，、；：:·" or (_units(c) == 2 and _units(nxt) == 2
+                                          and nxt not in _NO_LINE_START):
+                cut = i + 1
+        if cut == 0:  # one long word: break it where it reaches the limit
+            cut = max(1, i)
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return lines + ([rest] if rest else [])
+
+
+def wrap_title(title: str, units: int = TITLE_UNITS) -> tuple[str, int, int]:
+    """The title with long lines wrapped (a <sup> line stays <sup> on each of its lines);
+    returns (text, main lines, sup lines)."""
+    out, main, sub = [], 0, 0
+    for line in title.split("<br>"):
+        match = _SUP.match(line)
+        if match:
+            parts = wrap_line(match.group(1), int(units * 1.3))
+            out += [f"<sup>{p}</sup>" for p in parts]
+            sub += len(parts)
+        else:
+            parts = wrap_line(line, units)
+            out += parts
+            main += len(parts)
+    return "<br>".join(out), main, sub
+
+
+def title_layout(title: str, legend: bool = True) -> dict:
+    """Layout for ``title``: wrapped, below the toolbar's strip, with the top margin it needs
+    (and a legend row under it when ``legend``)."""
+    text, main, sub = wrap_title(title)
+    top = TOOLBAR_ROOM + main * TITLE_LINE_PX + sub * SUB_LINE_PX + (LEGEND_ROW_PX if legend
+                                                                      else 12)
+    return dict(title=dict(text=text), margin=dict(t=top))
 
 
 def make_empty_chart(message: str) -> go.Figure:
@@ -49,34 +116,65 @@ STATUS_SYMBOLS = {"derived": "circle-open", "preliminary": "diamond"}
 MAX_LABELLED_POINTS = 16
 
 
+# Tick labels of a date axis: years when the ticks are a year or more apart, else months.
+DATE_TICKS = [dict(dtickrange=[None, "M12"], value="%Y-%m"),
+              dict(dtickrange=["M12", None], value="%Y")]
+
+
+def date_axis(**extra) -> dict:
+    """An x axis of period ends whose ticks adapt to the range and the width (plotly picks
+    months, quarters, half-years or years), labelled %Y-%m or %Y, never rotated."""
+    return dict(type="date", tickformatstops=DATE_TICKS, tickangle=0, nticks=10, **extra)
+
+
 def make_trend_chart(df: pd.DataFrame, *, x_values: list[str], region_names: dict[str, str],
-                     title: str, x_title: str, y_title: str, unit: str = "%") -> go.Figure:
+                     title: str, x_title: str, y_title: str, unit: str = "%",
+                     x_dates: list | None = None,
+                     no_figure_text: str | None = None) -> go.Figure:
     """Lines by region over ``x_values``; a missing period is a gap, never joined or filled.
 
     ``df`` has columns region_code, x (one of ``x_values``), value and label (hover text), and
     optionally status: a derived point is drawn open, a preliminary one as a diamond.
+    With ``x_dates`` (the end date of each of ``x_values``) the axis is a date axis whose ticks
+    adapt to the range (years or quarters, not every period); else each value is a category.
+    A region without a single figure gets no trace (no empty legend entry): with
+    ``no_figure_text`` (a template with ``{names}``) the chart says which regions have none.
     """
     labelled = len(x_values) <= MAX_LABELLED_POINTS
-    fig = go.Figure(layout=dict(template=THEME, title=dict(text=title),
-                                height=380 if labelled else 440))
+    fig = go.Figure(layout=dict(template=THEME, height=380 if labelled else 440))
+    xs = list(x_dates) if x_dates is not None else x_values
+    empty = []
     for code, name in region_names.items():
         rows = df[df["region_code"] == code].set_index("x")
         y = [rows["value"].get(x) for x in x_values]
+        y = [None if v is None or pd.isna(v) else v for v in y]
+        if all(v is None for v in y):
+            empty.append(name)
+            continue
         labels = [rows["label"].get(x, "") if "label" in rows else "" for x in x_values]
         statuses = [rows["status"].get(x, "") if "status" in rows else "" for x in x_values]
         fig.add_trace(go.Scatter(
-            x=x_values, y=[None if v is None or pd.isna(v) else v for v in y], name=name,
+            x=xs, y=y, name=name,
             mode="lines+markers+text" if labelled else "lines+markers", connectgaps=False,
             line=dict(color=REGION_COLOURS.get(code, DISTRICT_COLOUR), width=2.5),
             marker=dict(size=8, symbol=[STATUS_SYMBOLS.get(s, "circle") for s in statuses],
                         line=dict(width=2, color=REGION_COLOURS.get(code, DISTRICT_COLOUR))),
-            text=[f"{v:g}" if v is not None and not pd.isna(v) else "" for v in y],
+            text=[f"{v:g}" if v is not None else "" for v in y],
             # Qingdao's values above its points, the benchmarks' below, so close rates
             # (3.8 and 3.6) stay readable.
             textposition="top center" if code == "370200" else "bottom center",
             customdata=labels,
             hovertemplate=f"{name}<br>%{{customdata}}: %{{y}}{unit}<extra></extra>"))
-    fig.update_xaxes(title_text=x_title, type="category")
+    fig.update_layout(**title_layout(title))
+    if empty and no_figure_text:
+        fig.add_annotation(text=no_figure_text.format(names=" · ".join(empty)),
+                           showarrow=False, xref="paper", yref="paper", x=1, y=1.01,
+                           xanchor="right", yanchor="bottom", font=dict(color="#7F8C8D"))
+    if x_dates is not None:
+        fig.update_xaxes(title_text=x_title, **date_axis())
+    else:
+        fig.update_xaxes(title_text=x_title, type="category", categoryorder="array",
+                         categoryarray=x_values)
     fig.update_yaxes(title_text=y_title, zeroline=True)
     return fig
 
@@ -93,8 +191,8 @@ def make_period_bars_chart(bars: list[tuple[str, str, float | None]], *, title: 
     figure next to its value.
     """
     gap_texts, notes = gap_texts or {}, notes or {}
-    fig = go.Figure(layout=dict(template=THEME, title=dict(text=title), height=360,
-                                showlegend=False))
+    fig = go.Figure(layout=dict(template=THEME, height=360, showlegend=False,
+                                **title_layout(title, legend=False)))
     names = [name for _, name, _ in bars]
     for code, name, value in bars:
         label = "" if value is None else f"{value:g}%"
@@ -118,22 +216,28 @@ def make_period_bars_chart(bars: list[tuple[str, str, float | None]], *, title: 
 
 
 def make_gap_chart(df: pd.DataFrame, *, x_values: list[str], region_names: dict[str, str],
-                   title: str, y_title: str) -> go.Figure:
+                   title: str, y_title: str, x_dates: list | None = None) -> go.Figure:
     """Qingdao minus each benchmark in 百分点, period by period (bars; none where not derivable).
 
-    ``df`` has columns x (one of ``x_values``), region_code (the benchmark) and gap_pp.
+    ``df`` has columns x (one of ``x_values``), region_code (the benchmark) and gap_pp. With
+    ``x_dates`` (the end date of each of ``x_values``) the axis is a date axis whose ticks adapt
+    to the range; the period's own label is in the hover.
     """
-    fig = go.Figure(layout=dict(template=THEME, title=dict(text=title), height=380,
-                                barmode="group"))
+    fig = go.Figure(layout=dict(template=THEME, height=380, barmode="group",
+                                **title_layout(title)))
+    xs = list(x_dates) if x_dates is not None else x_values
     for code, name in region_names.items():
         rows = df[df["region_code"] == code].set_index("x")["gap_pp"]
         y = [rows.get(x) for x in x_values]
         fig.add_trace(go.Bar(
-            x=x_values, y=y, name=name, marker_color=REGION_COLOURS.get(code, DISTRICT_COLOUR),
+            x=xs, y=y, name=name, marker_color=REGION_COLOURS.get(code, DISTRICT_COLOUR),
             text=[("" if v is None or pd.isna(v) else f"{v:+g}") for v in y],
-            textposition="outside", cliponaxis=False,
-            hovertemplate=f"{name}: %{{x}} %{{y:+}}<extra></extra>"))
+            textposition="outside", cliponaxis=False, customdata=x_values,
+            hovertemplate=f"{name}: %{{customdata}} %{{y:+}}<extra></extra>"))
     fig.add_hline(y=0, line_color="#566573", line_width=1)
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=x_values)
+    if x_dates is not None:
+        fig.update_xaxes(**date_axis())
+    else:
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=x_values)
     fig.update_yaxes(title_text=y_title)
     return fig

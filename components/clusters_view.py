@@ -16,11 +16,12 @@ import pandas as pd
 import streamlit as st
 
 from metrics.clusters import (ANY, BOUNDARY_CREDIT, ENTITY_TYPES, LEVELS,
-                              entity_publication_dates,
+                              district_label_points, entity_publication_dates,
                               count_recognised_after, default_figure_indicator,
                               default_figure_period, district_figures, figure_indicators,
                               figure_industry, figure_periods, filter_entities,
                               load_district_geojson)
+from metrics.derive import format_number
 from metrics.load import Dataset
 from metrics.query import LATEST
 
@@ -30,12 +31,17 @@ from components.labels import (point_label, figure_industry_label, figure_period
                                region_label, unit_label)
 from components.map_charts import make_district_map_chart
 from components.provenance import md_escape, render_source_caption, render_source_popover
-from components.state import render_url_segmented, render_url_selectbox, set_url_value
+from components.state import (render_url_segmented, render_url_selectbox, set_url_value,
+                              url_value)
 from components.tables import for_display, make_figure_table
 
 MEASURES = ("count", "figure")
 # Widget key of the map: its selection lives in the session only, the district in the URL.
 MAP_CHART_KEY = "clusters_map_chart"
+# The map neither zooms nor pans (its labels are pinned to a fixed view): no buttons for that.
+MAP_CONFIG = {"scrollZoom": False, "displaylogo": False,
+              "modeBarButtonsToRemove": ["pan2d", "select2d", "lasso2d", "zoomInMap",
+                                         "zoomOutMap", "resetViewMap"]}
 # Beyond this many figures the card's list scrolls in a box of this height (px).
 CARD_LIST_MAX = 8
 CARD_LIST_HEIGHT = 320
@@ -45,6 +51,21 @@ CARD_LIST_HEIGHT = 320
 def get_district_geojson() -> dict:
     """The bundled district boundaries (83 KB), read once per server; DataError is not cached."""
     return load_district_geojson()
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def get_label_points() -> dict[str, tuple[float, float]]:
+    """Where each district's name is written on the map, from the bundled boundaries."""
+    return district_label_points(load_district_geojson())
+
+
+def short_district_name(ds: Dataset, code: str, lang: str) -> str:
+    """The name as written on the map: '黄岛区', 'Huangdao' (no bracket, no 'District')."""
+    name = region_label(ds, code, lang).split("(")[0].split("（")[0].strip()
+    if lang == "en":
+        for suffix in (" District", " City"):
+            name = name.removesuffix(suffix)
+    return name
 
 
 @dataclass(frozen=True)
@@ -83,24 +104,35 @@ def point_text(view) -> str:
 
 
 def render_map_controls(view, districts: list[str]) -> MapChoice:
-    """Measure, level, entity type, district, and (for figures) indicator and period."""
+    """Measure, then what applies to it: for entity counts the level and the entity type, for
+    a published district figure the indicator and its period; the district for both. Filters
+    that would change nothing in the chosen measure are not shown (their choice is kept for
+    when the official switches back) and count as 'all'."""
     lang, ds, obs = view.lang, view.ds, view.obs
     c1, c2 = st.columns([2, 3])
     measure = render_url_segmented(c1, t("clusters_measure", lang), keys.MAP_MEASURE, MEASURES,
                                    "count", lambda m: t(f"clusters_measure_{m}", lang))
-    level = render_url_segmented(c2, t("clusters_level", lang), keys.MAP_LEVEL, (ANY, *LEVELS),
-                                 ANY, lambda v: level_label(v, lang))
-    c3, c4, c5, c6 = st.columns([2, 2.6, 3, 2])
-    etype = render_url_selectbox(c3, t("clusters_type", lang), keys.MAP_ENTITY_TYPE,
-                                 (ANY, *ENTITY_TYPES), ANY, lambda v: type_label(v, lang))
+    industry = figure_industry(obs, districts, view.industry, view.up_to)
+    indicators = figure_indicators(obs, districts, industry, view.up_to)
+    by_figure = measure == "figure" and bool(indicators)
+    level = etype = ANY
+    if by_figure:
+        # Hidden, but still read: a link's value is checked, and kept for the way back.
+        url_value(keys.MAP_LEVEL, (ANY, *LEVELS), ANY)
+        url_value(keys.MAP_ENTITY_TYPE, (ANY, *ENTITY_TYPES), ANY)
+        c3, c5, c6 = st.columns([2.6, 3, 2])
+    else:
+        level = render_url_segmented(c2, t("clusters_level", lang), keys.MAP_LEVEL,
+                                     (ANY, *LEVELS), ANY, lambda v: level_label(v, lang))
+        c3, c4, _ = st.columns([2.6, 2.6, 2.4])
+        etype = render_url_selectbox(c4, t("clusters_type", lang), keys.MAP_ENTITY_TYPE,
+                                     (ANY, *ENTITY_TYPES), ANY, lambda v: type_label(v, lang))
     district = render_url_selectbox(
-        c4, t("clusters_district", lang), keys.MAP_DISTRICT, (ANY, *districts), ANY,
+        c3, t("clusters_district", lang), keys.MAP_DISTRICT, (ANY, *districts), ANY,
         lambda c: t("clusters_all_districts", lang) if c == ANY else region_label(ds, c, lang),
         t("clusters_click_help", lang))
-    industry = figure_industry(obs, districts, view.industry, view.up_to)
     indicator = period = None
-    indicators = figure_indicators(obs, districts, industry, view.up_to)
-    if measure == "figure" and indicators:
+    if by_figure:
         default = default_figure_indicator(obs, districts, industry, view.up_to)
         indicator = render_url_selectbox(c5, t("clusters_figure", lang), keys.MAP_FIGURE,
                                          indicators, default,
@@ -139,8 +171,12 @@ def render_filter_notes(view, choice: MapChoice, all_entities: pd.DataFrame) -> 
 
 
 def selected_location(selection) -> str | None:
-    """The district code of the first clicked point of a plotly selection, else None."""
-    points = ((selection or {}).get("selection") or {}).get("points") or []
+    """The district code of the clicked point of a plotly selection, else None (also for a box
+    or lasso drawn by dragging across the map, which chooses no district)."""
+    chosen = (selection or {}).get("selection") or {}
+    if chosen.get("box") or chosen.get("lasso"):
+        return None
+    points = chosen.get("points") or []
     for point in points:
         code = point.get("location") or (point.get("customdata") or [None])[0]
         if code:
@@ -162,12 +198,18 @@ def _filters_text(view, choice: MapChoice) -> str:
 
 
 def _figure_map_texts(view, choice: MapChoice, figures: pd.DataFrame,
-                      names: dict[str, str]) -> tuple[list, list[str], str, str, list[str]]:
-    """Values, hover texts, title, colour-bar title and sources of a district-figure map."""
+                      names: dict[str, str]) -> tuple[list, list[str], str, str, list[str],
+                                                      dict[str, str]]:
+    """Values, hover texts, title, colour-bar title, sources and on-map labels of a
+    district-figure map."""
     ds, lang = view.ds, view.lang
     ind = ds.indicator(choice.indicator)
     name, unit = ind[f"name_{lang}"], unit_label(ind, lang)
     period = period_label(choice.period, ind, lang)
+    labels = {code: f"{short_district_name(ds, code, lang)}<br>" + (
+        t("clusters_label_missing", lang) if fig is None
+        else ("≈" if fig.qualifier == "~" else "") + format_number(fig.value))
+        for code, fig in zip(figures["region_code"], figures["figure"])}
     hovers = []
     for code, fig in zip(figures["region_code"], figures["figure"]):
         if fig is None:
@@ -182,19 +224,22 @@ def _figure_map_texts(view, choice: MapChoice, figures: pd.DataFrame,
               industry=figure_industry_label(ds, choice.figure_industry, ind, lang))
     colorbar = t("clusters_colorbar_figure", lang, indicator=name, unit=unit, period=period)
     sources = [f.source_id for f in figures["figure"] if f is not None]
-    return list(figures["value"]), hovers, title, colorbar, sources
+    return list(figures["value"]), hovers, title, colorbar, sources, labels
 
 
 def _count_map_texts(view, choice: MapChoice, counts: pd.DataFrame,
-                     names: dict[str, str]) -> tuple[list, list[str], str, str]:
-    """Values, hover texts, title and colour-bar title of an entity-count map."""
+                     names: dict[str, str]) -> tuple[list, list[str], str, str, dict[str, str]]:
+    """Values, hover texts, title, colour-bar title and on-map labels of an entity-count
+    map."""
     lang = view.lang
     filters, point = _filters_text(view, choice), point_text(view)
     hovers = [t("clusters_hover_count", lang, district=names[c], n=n, filters=filters,
                 point=point) for c, n in zip(counts["region_code"], counts["total"])]
+    labels = {c: f"{short_district_name(view.ds, c, lang)}<br>{int(n):,}"
+              for c, n in zip(counts["region_code"], counts["total"])}
     return (list(counts["total"]), hovers,
             t("clusters_map_title_count", lang, filters=filters, point=point),
-            t("clusters_colorbar_count", lang, point=point))
+            t("clusters_colorbar_count", lang, point=point), labels)
 
 
 def render_district_map(view, choice: MapChoice, geojson: dict, districts: list[str],
@@ -216,19 +261,19 @@ def render_district_map(view, choice: MapChoice, geojson: dict, districts: list[
                                fallback=figure_industry_label(
                                    ds, "ALL", ds.indicator(choice.indicator), lang))))
     if by_figure:
-        values, hovers, title, colorbar, sources = _figure_map_texts(view, choice, figures,
-                                                                     names)
+        values, hovers, title, colorbar, sources, labels = _figure_map_texts(
+            view, choice, figures, names)
         note = t("clusters_figure_note", lang)
     else:
-        values, hovers, title, colorbar = _count_map_texts(view, choice, counts, names)
+        values, hovers, title, colorbar, labels = _count_map_texts(view, choice, counts, names)
         sources, note = list(located_sources), t("clusters_count_note", lang, n=n_citywide)
     fig = make_district_map_chart(
         geojson, locations=districts, values=values, hover_texts=hovers, title=title,
         colorbar_title=colorbar, missing_label=t("clusters_no_figure", lang),
-        attribution=t("clusters_attribution", lang, credit=BOUNDARY_CREDIT), integer_scale=not by_figure,
+        integer_scale=not by_figure, labels=labels, label_points=get_label_points(),
         selected=None if choice.district == ANY else choice.district)
     st.plotly_chart(fig, key=MAP_CHART_KEY, on_select=partial(_on_map_select, districts),
-                    selection_mode="points", config={"scrollZoom": False})
+                    selection_mode="points", config=MAP_CONFIG)
     if sources:
         render_source_caption(ds, sources, lang, note)
     else:

@@ -9,7 +9,8 @@ import streamlit as st
 from metrics.growth import (PeriodComparison, city_periods, comparison_periods, default_period,
                             derive_gap_series, derive_period_comparison, derive_series,
                             districts_with_figures, growth_indicators, nearest_published_industry,
-                            period_grid, rank_figures, series_years, trim_grid,
+                            period_end_dates, period_grid, rank_figures, series_years,
+                            trim_grid,
                             RANK_INDICATORS)
 from metrics.query import BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, Figure
 
@@ -181,7 +182,9 @@ def render_time_view(view, choice: GrowthChoice) -> tuple[pd.DataFrame, list[str
     st.plotly_chart(make_trend_chart(
         chart_df, x_values=[labels[p] for p in grid], region_names=_names(view, choice.regions),
         title=_chart_title(view, choice, "growth_chart_time"),
-        x_title=t("growth_axis_period", lang), y_title=t("growth_axis_rate", lang)),
+        x_title=t("growth_axis_period", lang), y_title=t("growth_axis_rate", lang),
+        x_dates=period_end_dates(grid, ind["period_basis"]),
+        no_figure_text=t("chart_no_figure", lang)),
         key="growth_time_chart")
     figs = [Figure.from_row(r) for _, r in series.iterrows()]
     return make_figure_table(ds, [(f, None) for f in figs], lang), [f.source_id for f in figs]
@@ -227,7 +230,8 @@ def render_gap_view(view, choice: GrowthChoice) -> tuple[pd.DataFrame, list[str]
     st.plotly_chart(make_gap_chart(
         gaps.assign(x=gaps["period"].map(labels)), x_values=[labels[p] for p in grid],
         region_names=_names(view, choice.benchmarks),
-        title=_chart_title(view, choice, "growth_chart_gap"), y_title=t("growth_axis_gap", lang)),
+        title=_chart_title(view, choice, "growth_chart_gap"), y_title=t("growth_axis_gap", lang),
+        x_dates=period_end_dates(grid, ind["period_basis"])),
         key="growth_gap_chart")
     rows = []
     for gap in gaps["gap"]:

@@ -1,8 +1,9 @@
 """Pure figure factories of the 数字化转型, 创新能力 and 目标进度 pages (no st.* inside).
 
 - The timeline places each published count at its own date (an "as of" count is a stock on
-  that day). Points are joined by a thin dotted line only to guide the eye: nothing was
-  published in between. Each region has its own panel, because Qingdao's counts (4-8
+  that day). Points are joined by a thin dotted line only to guide the eye, and only across
+  at most one year: where whole years pass with no count (China's 2018 and 2025 lists), the
+  line breaks. Each region has its own panel, because Qingdao's counts (4-8
   lighthouses) would vanish on China's scale (20-99); the regions keep their colours.
 - Progress bars show the share of a target reached. A target without a published actual, or a
   growth-rate target (where a share of the rate means nothing), has no bar but a text in its
@@ -14,14 +15,27 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.charts import DISTRICT_COLOUR, REGION_COLOURS, THEME
+from components.charts import DISTRICT_COLOUR, REGION_COLOURS, THEME, title_layout
 
 # Bars beyond this share of the target are cut at it (the text gives the real share).
 MAX_SHARE_SHOWN = 150.0
 MUTED = "#7F8C8D"
 # Timeline panels in pixels: each panel, the room between panels for the date ticks and the
 # next panel's title, and the room above the first for the chart title.
-PANEL_HEIGHT, PANEL_GAP, PANEL_TOP = 170, 80, 110
+PANEL_HEIGHT, PANEL_GAP = 170, 80
+
+
+def break_across_missing_years(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (sorted by date) with an empty row between two points more than one calendar
+    year apart (a whole year with no count between them), so the line is not drawn there."""
+    rows, prev = [], None
+    for _, row in df.iterrows():
+        if prev is not None and row["date"].year - prev.year > 1:
+            rows.append({"date": prev + (row["date"] - prev) / 2, "value": None, "text": "",
+                         "hover": "", "derived": False})
+        rows.append(row.to_dict())
+        prev = row["date"]
+    return pd.DataFrame(rows, columns=list(df.columns) if len(df.columns) else None)
 
 
 def make_timeline_chart(points: pd.DataFrame, *, region_names: dict[str, str], title: str,
@@ -33,26 +47,30 @@ def make_timeline_chart(points: pd.DataFrame, *, region_names: dict[str, str], t
     """
     regions = [c for c in region_names if (points["region_code"] == c).any()]
     rows = max(len(regions), 1)
-    height = PANEL_TOP + (PANEL_HEIGHT + PANEL_GAP) * rows
+    head = title_layout(title, legend=False)
+    top = head["margin"]["t"] + 20  # the first panel's own title
+    height = top + (PANEL_HEIGHT + PANEL_GAP) * rows
     fig = make_subplots(rows=rows, cols=1, shared_xaxes=True,
-                        vertical_spacing=PANEL_GAP / (height - PANEL_TOP),
+                        vertical_spacing=PANEL_GAP / (height - top),
                         subplot_titles=[region_names[c] for c in regions] or [""])
-    fig.update_layout(template=THEME, title=dict(text=title), showlegend=False, height=height)
+    fig.update_layout(template=THEME, showlegend=False, height=height, title=head["title"],
+                      margin=dict(t=top))
     for i, code in enumerate(regions, start=1):
-        df = points[points["region_code"] == code].sort_values("date")
+        df = break_across_missing_years(points[points["region_code"] == code].sort_values("date"))
         colour = REGION_COLOURS.get(code, DISTRICT_COLOUR)
         symbols = ["circle-open" if d else "circle" for d in df["derived"]]
         fig.add_trace(go.Scatter(
-            x=df["date"], y=df["value"], name=region_names[code], mode="lines+markers+text",
+            x=list(df["date"]), y=list(df["value"]), name=region_names[code],
+            mode="lines+markers+text", connectgaps=False,
             line=dict(color=colour, width=1.5, dash="dot"),
             marker=dict(size=11, color=colour, symbol=symbols, line=dict(width=2, color=colour)),
             text=list(df["text"]), textposition="top center", cliponaxis=False,
             customdata=list(df["hover"]), hovertemplate="%{customdata}<extra></extra>"),
             row=i, col=1)
-        top = float(df["value"].max()) if len(df) else 1.0
-        fig.update_yaxes(title_text=y_title, range=[0, top * 1.35 + 1], rangemode="tozero",
+        peak = float(df["value"].max()) if df["value"].notna().any() else 1.0
+        fig.update_yaxes(title_text=y_title, range=[0, peak * 1.35 + 1], rangemode="tozero",
                          row=i, col=1)
-    fig.update_xaxes(type="date", tickformat="%Y-%m", showticklabels=True)
+    fig.update_xaxes(type="date", tickformat="%Y-%m", showticklabels=True, tickangle=0)
     return fig
 
 
@@ -67,8 +85,9 @@ def make_progress_chart(rows: list[dict], *, title: str, x_title: str,
     labels = [r["label"] for r in rows]
     shares = [r["share"] for r in rows]
     shown = [None if s is None else min(s, MAX_SHARE_SHOWN) for s in shares]
-    fig = go.Figure(layout=dict(template=THEME, title=dict(text=title), showlegend=False,
-                                height=140 + 56 * max(len(rows), 1)))
+    fig = go.Figure(layout=dict(template=THEME, showlegend=False,
+                                height=140 + 56 * max(len(rows), 1),
+                                **title_layout(title, legend=False)))
     fig.add_trace(go.Bar(
         y=labels, x=shown, orientation="h", marker_color=REGION_COLOURS["370200"],
         text=[r["text"] if s is not None else "" for r, s in zip(rows, shares)],

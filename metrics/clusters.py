@@ -273,3 +273,48 @@ def load_district_geojson(path: Path = GEO_DIR / GEOJSON_NAME) -> dict:
 def geojson_codes(geojson: dict) -> list[str]:
     """The region codes of the boundaries, in file order."""
     return [f["id"] for f in geojson["features"]]
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    """The outer rings of a Polygon or MultiPolygon."""
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"][0]]
+    return [poly[0] for poly in geometry["coordinates"]]
+
+
+def _ring_area_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
+    """(signed area, centroid lon, centroid lat) of a ring by the shoelace formula."""
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        cross = x0 * y1 - x1 * y0
+        a += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    a /= 2
+    return (a, cx / (6 * a), cy / (6 * a)) if a else (0.0, ring[0][0], ring[0][1])
+
+
+def _inside(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    inside = False
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
+            inside = not inside
+    return inside
+
+
+def district_label_points(geojson: dict) -> dict[str, tuple[float, float]]:
+    """Where to write each district's name on the map: the centroid of its largest polygon,
+    or, when that falls outside the polygon (a crescent-shaped coast), the middle of the
+    polygon's widest horizontal chord through the centroid's latitude."""
+    points = {}
+    for feature in geojson["features"]:
+        ring = max(_rings(feature["geometry"]), key=lambda r: abs(_ring_area_centroid(r)[0]))
+        _, lon, lat = _ring_area_centroid(ring)
+        if not _inside(lon, lat, ring):
+            xs = sorted(x0 + (lat - y0) * (x1 - x0) / (y1 - y0)
+                        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1])
+                        if (y0 > lat) != (y1 > lat))
+            lon = max(((b - a, (a + b) / 2) for a, b in zip(xs[::2], xs[1::2])),
+                      default=(0, lon))[1]
+        points[feature["id"]] = (round(lon, 4), round(lat, 4))
+    return points

@@ -17,6 +17,7 @@ import pandas as pd
 
 from metrics.derive import Gap, derive_gap
 from metrics.load import Dataset
+from metrics.periods import parse_period
 from metrics.query import (BENCHMARK_REGIONS, CITY, Figure, latest_figure, same_period_figure,
                            select)
 
@@ -51,6 +52,16 @@ def period_grid(basis: str, year_from: int, year_to: int) -> list[str]:
         else:
             grid.append(str(year))
     return grid
+
+
+def period_end_dates(grid: list[str], basis: str) -> list[pd.Timestamp]:
+    """The last day of each period of ``grid`` (a full year ends on 31 December), for a date
+    axis whose ticks adapt to the range."""
+    ends = []
+    for code in grid:
+        p = parse_period(code, basis)
+        ends.append(pd.Timestamp(p.year, p.end_month, 1) + pd.offsets.MonthEnd(0))
+    return ends
 
 
 def series_years(obs: pd.DataFrame, indicator_id: str, up_to: int | None = None) -> list[int]:

@@ -166,3 +166,67 @@ def test_unknown_link_values_warn_and_fall_back():
     warnings = " ".join(w.value for w in at.warning)
     assert "999999" in warnings and "castle" in warnings and "1999" in warnings
     assert sorted(mapped(at)) == TEN
+
+
+# Issue 11: names and values on the map, zero apart from missing, one boundary credit, and
+# only the filters that apply ----------------------------------------------------------------
+
+def map_labels(at) -> dict[str, str]:
+    """District code -> the label written on the map."""
+    layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    return {a["name"][6:]: a["text"] for a in layout.get("annotations", [])
+            if a.get("name", "").startswith("label-")}
+
+
+def test_map_writes_names_and_counts_of_every_district():
+    at = run_page(PAGE, lang="en")
+    labels = map_labels(at)
+    assert sorted(labels) == TEN
+    assert labels["370211"] == "Huangdao<br>6" and labels["370283"] == "Pingdu<br>0"
+    at = run_page(PAGE, lang="zh")
+    assert map_labels(at)["370211"] == "黄岛区<br>6"
+
+
+def test_figure_map_labels_tell_zero_from_missing():
+    at = run_page(PAGE, lang="zh", measure="figure")
+    labels = map_labels(at)
+    assert labels["370211"] == "黄岛区<br>2,656.77"  # thousands separated
+    assert labels["370213"] == "李沧区<br>无数据" and labels["370285"] == "莱西市<br>无数据"
+    traces = map_traces(at)
+    missing = [t for t in traces if t.get("showlegend")][0]
+    shown = [t for t in traces if not t.get("showlegend")][0]
+    from components.map_charts import MISSING_COLOUR, ZERO_COLOUR
+    assert missing["colorscale"][0][1] == MISSING_COLOUR != ZERO_COLOUR
+    assert MISSING_COLOUR not in {c for _, c in shown["colorscale"]}  # never a value's colour
+    assert "标有“无数据”的区市" in texts(at)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_boundary_credit_shown_once(lang):
+    at = run_page(PAGE, lang=lang)
+    credit = "行政区划边界：cnmaps（高德地图数据）"
+    layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    on_map = sum(credit in a.get("text", "") for a in layout.get("annotations", []))
+    in_text = sum(c.value.count(credit) for c in at.caption)
+    assert on_map + in_text == 1
+
+
+def test_figure_mode_hides_entity_filters_and_keeps_them_for_the_way_back():
+    at = run_page(PAGE, lang="en", level="global", etype="lighthouse_factory")
+    assert {s.key for s in at.selectbox} >= {keys.MAP_ENTITY_TYPE}
+    at.segmented_control(key=keys.MAP_MEASURE).set_value("figure").run()
+    assert not at.exception
+    assert keys.MAP_ENTITY_TYPE not in {s.key for s in at.selectbox}
+    assert keys.MAP_LEVEL not in {s.key for s in at.segmented_control}
+    assert {keys.MAP_FIGURE, keys.MAP_FIGURE_PERIOD} <= {s.key for s in at.selectbox}
+    assert len(entity_table(at)) == 8  # the lists are not narrowed by hidden filters
+    at.segmented_control(key=keys.MAP_MEASURE).set_value("count").run()
+    assert at.selectbox(key=keys.MAP_ENTITY_TYPE).value == "lighthouse_factory"
+    assert at.segmented_control(key=keys.MAP_LEVEL).value == "global"
+
+
+def test_a_dragged_box_chooses_no_district():
+    from components.clusters_view import selected_location
+    click = {"selection": {"points": [{"location": "370283"}], "box": [], "lasso": []}}
+    box = {"selection": {"points": [{"location": "370283"}], "box": [{"x": [1, 2]}]}}
+    assert selected_location(click) == "370283" and selected_location(box) is None

@@ -248,3 +248,20 @@ def test_left_out_count_follows_each_entitys_own_source_date(ds):
     later = count_recognised_after(national, 202405, published)
     assert later == len(national) - len(filter_entities(ds["entities"], level="national",
                                                         up_to=202405, published=published))
+
+
+def test_label_points_lie_inside_their_districts_and_project_onto_the_map():
+    from metrics.clusters import _inside, _rings, district_label_points
+    from components.map_charts import project
+    geo = load_district_geojson()
+    points = district_label_points(geo)
+    assert sorted(points) == TEN
+    for feature in geo["features"]:
+        lon, lat = points[feature["id"]]
+        assert any(_inside(lon, lat, ring) for ring in _rings(feature["geometry"])), feature["id"]
+        dx, dy = project(lon, lat)
+        assert abs(dx) < 175 and abs(dy) < 200  # within a 390 px phone's map
+    assert project(120.29, 36.36) == (0, 0)
+    x_east, _ = project(120.39, 36.36)
+    _, y_north = project(120.29, 36.46)
+    assert x_east > 0 and y_north < 0  # east is right, north is up
