@@ -25,7 +25,8 @@ THEME = go.layout.Template(
         paper_bgcolor="white", plot_bgcolor="white",
         colorway=list(REGION_COLOURS.values()),
         xaxis=dict(showgrid=False, linecolor="#B3B6B7", ticks="outside"),
-        yaxis=dict(gridcolor="#E5E8E8", zerolinecolor="#B3B6B7"),
+        # Thousands separated (1,557), trailing zeros dropped (2.5, not 2.50).
+        yaxis=dict(gridcolor="#E5E8E8", zerolinecolor="#B3B6B7", tickformat=",~f"),
         # Title (what, and a <sup> line with industry and basis; long lines wrapped by
         # set_title) below a strip kept free for plotly's toolbar, the legend on its own line
         # just above the plot, so title, toolbar and legend never overlap.

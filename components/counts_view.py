@@ -72,6 +72,21 @@ def make_context_line(ds: Dataset, ctx: Context, lang: str) -> str:
 
 # --- tiles and sections ----------------------------------------------------------------------
 
+def unit_in_name(name: str, unit: str) -> bool:
+    """True when the name already says the unit ('Smart factories' and 'factories'), so that
+    the tile does not print it twice ('Smart factories (factories)')."""
+    words = [w for w in re.findall(r"[a-z]+", unit.lower()) if w not in ("and", "of")]
+    return bool(words) and all(w in name.lower() for w in words)
+
+
+def tile_heading(name: str, unit: str, kind: str, lang: str) -> str:
+    """A count tile's heading: the name, and the unit in brackets where it adds something
+    ('智能工厂数量（家）', 'Smart factories', 'Provincial first-set equipment (products)')."""
+    if unit == "%" or kind == "rank" or (lang == "en" and unit_in_name(name, unit)):
+        return name
+    return f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
+
+
 def render_count_tile(view, tile: CountTile) -> None:
     """One bordered tile: name and unit, value, as-of date, scope, context lines, and the
     source one click away. The name is written above the value (a metric label would cut a
@@ -79,9 +94,8 @@ def render_count_tile(view, tile: CountTile) -> None:
     lang, ds = view.lang, view.ds
     fig = tile.figure
     ind = ds.indicator(fig.indicator_id)
-    label, unit = tile_label(ds, tile, lang), unit_label(ind, lang)
-    if unit != "%" and ind["kind"] != "rank":
-        label += f"（{unit}）" if lang == "zh" else f" ({unit})"
+    unit = unit_label(ind, lang)
+    label = tile_heading(tile_label(ds, tile, lang), unit, ind["kind"], lang)
     if ind["kind"] == "rank":
         value = value_text(ds, fig, lang)
     else:

@@ -60,7 +60,8 @@ def make_timeline_chart(points: pd.DataFrame, *, region_names: dict[str, str], t
         colour = REGION_COLOURS.get(code, DISTRICT_COLOUR)
         symbols = ["circle-open" if d else "circle" for d in df["derived"]]
         fig.add_trace(go.Scatter(
-            x=list(df["date"]), y=list(df["value"]), name=region_names[code],
+            x=list(df["date"]), y=[None if pd.isna(v) else v for v in df["value"]],
+            name=region_names[code],
             mode="lines+markers+text", connectgaps=False,
             line=dict(color=colour, width=1.5, dash="dot"),
             marker=dict(size=11, color=colour, symbol=symbols, line=dict(width=2, color=colour)),
