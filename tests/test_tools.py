@@ -113,6 +113,7 @@ def test_loadtest_two_sessions_zero_errors(monkeypatch):
     assert res.completed == 2
     for step in STEPS[:4]:
         assert len(res.times[step]) == 2, text
+    assert len(res.times["download"]) + len(res.skipped) == 2, text
     assert res.rss and all(mb > 0 for _, mb in res.rss)
     assert "Errors: 0" in text
 

@@ -367,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += bench_start(args.starts, data_dir)
         if "rerun" in parts:
             rows += bench_rerun(args.repeat, data_dir, pages, timeout_s)
+            import streamlit as st
+            st.cache_data.clear()   # free this process's copy before a server loads its own
         if "browser" in parts:
             rows += bench_browser(args.changes, data_dir, pages)
     except (RuntimeError, BenchError) as exc:

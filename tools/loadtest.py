@@ -8,10 +8,12 @@ with the ``streamlit`` subprotocol, sends ``BackMsg.rerun_script`` (query string
 page hash) and reads ``ForwardMsg``s until ``script_finished``. The journey:
 
 1. open      the overview (connect + first run)
-2. industry  change the industry selectbox to a division (widget state, as the frontend sends it)
-3. period    change the period selectbox
+2. industry  change the industry selectbox (widget state, as the frontend sends it): to
+             manufacturing or a manufacturing group, or any with ``--industries any``
+3. period    change the period selectbox to one of the six newest periods
 4. page      switch to the growth page (its page hash from the navigation message)
-5. download  fetch the CSV that the page's download button points to (``/media/...``)
+5. download  fetch the CSV that the page's download button points to (``/media/...``); a page
+             that offers none (nothing published for the filters) is counted as skipped
 
 All sessions start together (``--ramp`` spreads them). Everything is bounded: at most
 ``--sessions`` sessions (up to 200), each step at most ``--step-timeout`` seconds, the whole run at
@@ -169,14 +171,16 @@ class Session:
         if isinstance(wid, str) and wid.startswith("$$ID-"):
             result.widgets[wid] = el
 
-    def choose(self, key: str, rng: random.Random, first: int,
-               last: int | None = None) -> tuple[str, tuple[str, object]]:
-        """A selectbox option other than the current one, among options[first:last]."""
+    def choose(self, key: str, rng: random.Random, first: int, last: int | None = None,
+               keep=None) -> tuple[str, tuple[str, object]]:
+        """A selectbox option other than the current one, among options[first:last] for which
+        ``keep(label)`` holds (all when ``keep`` is None)."""
         wid, el = self.widget(key)
         if wid is None:
             raise LookupError(f"no '{key}' widget on the page")
         box = el.selectbox
-        options = [o for o in list(box.options)[first:last] if o != box.raw_value]
+        options = [o for o in list(box.options)[first:last]
+                   if o != box.raw_value and (keep is None or keep(o))]
         if not options:
             raise LookupError(f"the '{key}' selectbox offers no other option")
         return wid, ("string_value", rng.choice(options))
@@ -187,13 +191,21 @@ def _fetch(url: str, timeout: float) -> int:
         return len(resp.read())
 
 
-# Industry options in the filter's order: the total, manufacturing, the two groups, the divisions.
-INDUSTRY_CHOICES = {"groups": (1, 4), "divisions": (4, None), "any": (1, None)}
+# Which options a session picks: industries by label ("manufacturing": manufacturing and the
+# manufacturing groups, which have growth figures in the bundled data; "any": any but the total,
+# in the filter's order the total comes first), periods among the six newest after 'latest'.
+INDUSTRY_CHOICES = ("manufacturing", "any")
+PERIOD_CHOICES = (1, 7)
+
+
+def _manufacturing(label: str) -> bool:
+    """Manufacturing or a manufacturing group, not a numbered division (e.g. '39 计算机…')."""
+    return not label[:1].isdigit() and ("制造业" in label or "anufactur" in label)
 
 
 async def journey(n: int, base: str, step_timeout: float, think: float, rng: random.Random,
                   times: dict[str, list[float]], errors: list[str], done: list[int],
-                  skipped: list[str], industries: str = "groups") -> None:
+                  skipped: list[str], industries: str = "manufacturing") -> None:
     """One session's journey; each step's time goes to ``times``, each failure to ``errors``."""
     s = Session(base, step_timeout)
 
@@ -231,14 +243,15 @@ async def journey(n: int, base: str, step_timeout: float, think: float, rng: ran
         if await step("open", open_page()) is None:
             return
 
-        async def change(key: str, first: int, last: int | None):
-            wid, value = s.choose(key, rng, first, last)
+        async def change(key: str, first: int, last: int | None, keep=None):
+            wid, value = s.choose(key, rng, first, last, keep)
             return await s.rerun({wid: value})
 
-        if await step("industry", change("industry", *INDUSTRY_CHOICES[industries])) is None:
+        keep = _manufacturing if industries == "manufacturing" else None
+        if await step("industry", change("industry", 1, None, keep)) is None:
             return
-        # skip 'latest': a past period
-        if await step("period", change("period", 1, None)) is None:
+        # one of the six newest periods after 'latest'
+        if await step("period", change("period", *PERIOD_CHOICES)) is None:
             return
 
         async def switch():
@@ -337,7 +350,7 @@ async def _run(base: str, sessions: int, duration: float, step_timeout: float, t
 
 def run_load(base: str, sessions: int, duration: float = 300, step_timeout: float = 120,
              think: float = 0.0, ramp: float = 0.0, pid: int | None = None,
-             seed: int = 13, industries: str = "groups") -> LoadResult:
+             seed: int = 13, industries: str = "manufacturing") -> LoadResult:
     """Drive ``sessions`` concurrent journeys against ``base`` (a loopback URL)."""
     host = urlparse(base).hostname
     if host not in LOCAL_HOSTS:
@@ -434,10 +447,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="start the server on this data folder")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "loadtest.md")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--industries", choices=tuple(INDUSTRY_CHOICES), default="groups",
-                        help="which industries the sessions pick: manufacturing and the two "
-                             "groups (default; they have figures in the bundled data), the "
-                             "divisions, or any")
+    parser.add_argument("--industries", choices=INDUSTRY_CHOICES, default="manufacturing",
+                        help="which industries the sessions pick: manufacturing or a "
+                             "manufacturing group (default; they have growth figures in the "
+                             "bundled data) or any but the total")
     args = parser.parse_args(argv)
     server = None
     try:
@@ -453,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         context = machine_context()
         context["server"] = (args.url or "own `streamlit run dashboard.py` on 127.0.0.1") + (
             f", data {data_dir}" if data_dir else ", bundled data/")
-        context["journey"] = ("open overview → industry → period (a past one) → "
+        context["journey"] = ("open overview → industry → period (one of the 6 newest) → "
                               f"growth page → download CSV; industries {args.industries}; think time {args.think} s, ramp "
                               f"{args.ramp} s, step timeout {args.step_timeout:.0f} s, "
                               f"limit {args.duration_limit:.0f} s")
