@@ -187,6 +187,13 @@ def unknown_page() -> str | None:
     Streamlit runs the default page when the requested one does not exist (``/nosuchpage``);
     its page manager still holds what was asked for (the page name from the URL, or a page
     hash). Read through ``getattr`` so that another Streamlit version degrades to "found".
+
+    A nested path (``/growth/extra``) reaches the app only when the server in front serves the
+    frontend's files at any depth (Streamlit's index.html names them relative to the URL, so
+    the browser asks for ``/growth/static/...``) and tells the frontend that the app's base
+    URL is the root (``window.__streamlit.BACKEND_BASE_URL``); it then arrives here as the
+    page name ``growth/extra``. ``streamlit run`` alone serves index.html as those files: a
+    blank page. The reverse proxy in ``deploy/`` does both.
     """
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 

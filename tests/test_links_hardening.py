@@ -302,3 +302,25 @@ def test_fuzz_url_parameters(script, options, allowed_targets):
         assert_links_carry_only_accepted(at, options)
 
     check()
+
+
+@pytest.mark.parametrize("asked,expected", [("growth/extra", "growth/extra"),
+                                            ("data/x/y", "data/x/y"), ("nosuchpage", "nosuchpage"),
+                                            ("growth", None), ("", None)])
+def test_unknown_page_names_what_was_asked(monkeypatch, asked, expected):
+    """The detection behind the not-found view, for the names a browser sends (a nested path
+    reaches the app as one page name when the proxy serves it; see the deploy notes)."""
+    from types import SimpleNamespace
+
+    import streamlit.runtime.scriptrunner as scriptrunner
+
+    from components.state import unknown_page
+
+    pages = {"h0": {"url_pathname": ""}, "h1": {"url_pathname": "growth"},
+             "h9": {"url_pathname": "data"}}
+    running = "h1" if asked == "growth" else "h0"
+    manager = SimpleNamespace(get_pages=lambda: pages, intended_page_script_hash="",
+                              intended_page_name=asked)
+    monkeypatch.setattr(scriptrunner, "get_script_run_ctx",
+                        lambda: SimpleNamespace(page_script_hash=running, pages_manager=manager))
+    assert unknown_page() == expected
