@@ -193,7 +193,7 @@ def unknown_page() -> str | None:
     the browser asks for ``/growth/static/...``) and tells the frontend that the app's base
     URL is the root (``window.__streamlit.BACKEND_BASE_URL``); it then arrives here as the
     page name ``growth/extra``. ``streamlit run`` alone serves index.html as those files: a
-    blank page. The reverse proxy in ``deploy/`` does both.
+    blank page. The reverse proxy in ``deploy/`` is to do both.
     """
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
