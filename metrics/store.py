@@ -240,9 +240,23 @@ def set_current(data_dir: Path, version_id: str) -> None:
     _fsync_dir(data_dir)
 
 
-def new_version_id(digest: str) -> str:
-    """A new version's id: the UTC time now and 8 hex digits of what it was made from."""
-    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{digest[:8]}"
+def new_version_id(digest: str, data_dir: Path | None = None) -> str:
+    """A new version's id: the UTC time now and 8 hex digits of what it was made from.
+
+    Ids sort in publishing order (history and vintages are sorted by id): with ``data_dir``, a
+    publish in the same second as an earlier version waits for the next second (the hex digits
+    would otherwise order the two at random).
+    """
+    import time
+
+    for _ in range(30):
+        version_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{digest[:8]}"
+        folder = data_dir / VERSIONS_DIR if data_dir is not None else None
+        if folder is None or not folder.is_dir() or not any(
+                p.name[:16] == version_id[:16] for p in folder.iterdir()):
+            return version_id
+        time.sleep(0.05)
+    return version_id
 
 
 def publish_version(data_dir: Path, frames: dict[str, pd.DataFrame], *, version_id: str,

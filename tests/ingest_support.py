@@ -240,3 +240,101 @@ def wide_merged_rows() -> list[list[object]]:
 
 WIDE_MERGES_XLSX = ["A1:E1", "A2:A3", "B2:C2", "D2:E2"]
 WIDE_MERGES_XLS = [(0, 0, 0, 4), (1, 2, 0, 0), (1, 1, 1, 2), (1, 1, 3, 4)]
+
+
+# -- killing a publish or a build at random moments ------------------------------------------
+
+# A process that imports the data layer once, then forks one child per command: each child runs
+# ``python -m metrics.ingest ARGS`` (the module as __main__, through runpy) or metrics.build.build,
+# and is killed by the test. Forking skips the 2-3 s of imports per run, so that a hundred kills
+# fit in a minute, while every run is still a separate process that dies without cleaning up.
+ZYGOTE = r'''
+import json, os, runpy, sys, time
+import metrics.ingest, metrics.build
+from pathlib import Path
+out = sys.stdout
+out.write("ready\n"); out.flush()
+for line in sys.stdin:
+    job = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1); os.dup2(null, 2)
+            os.environ.update(job.get("env", {}))
+            if job["cmd"] == "ingest":
+                sys.argv = ["python -m metrics.ingest", *job["argv"]]
+                try:
+                    runpy.run_module("metrics.ingest", run_name="__main__", alter_sys=True)
+                except SystemExit as exc:
+                    code = exc.code if isinstance(exc.code, int) else 1
+            elif job["cmd"] == "build":
+                metrics.build.build(Path(job["src"]), Path(job["out"]))
+            elif job["cmd"] == "build-timed":
+                import metrics.store
+                t0, marks, write = time.monotonic(), {}, metrics.build.write_table_files
+                def timed(*a, **k):
+                    marks["write_start"] = time.monotonic() - t0
+                    return write(*a, **k)
+                metrics.build.write_table_files = timed
+                metrics.build.build(Path(job["src"]), Path(job["out"]))
+                marks["end"] = time.monotonic() - t0
+                Path(job["marks"]).write_text(json.dumps(marks))
+        except BaseException:
+            code = 3
+        os._exit(code)
+    out.write(f"pid {pid}\n"); out.flush()
+    _, status = os.waitpid(pid, 0)
+    out.write(f"exit {pid} {status}\n"); out.flush()
+'''
+
+
+class Zygote:
+    """Runs ZYGOTE in a subprocess; :meth:`run` starts one job and kills it after ``delay``."""
+
+    def __init__(self):
+        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        self.proc = subprocess.Popen([sys.executable, "-c", ZYGOTE], cwd=REPO_ROOT, env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                     bufsize=1)
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def run(self, job: dict, delay: float | None = None,
+            after=None) -> tuple[bool, float, int]:
+        """Start ``job``; SIGKILL it after ``delay`` seconds unless it has ended (counted from
+        the moment ``after()`` turns true, polled every 2 ms, when given). Returns (killed by the
+        signal, seconds it ran, exit code or -signal)."""
+        import select
+        import signal
+        import time
+
+        self.proc.stdin.write(json.dumps(job) + "\n")
+        self.proc.stdin.flush()
+        word, pid = self.proc.stdout.readline().split()
+        assert word == "pid"
+        start = time.monotonic()
+        ended = False
+        if after is not None:
+            while not after():
+                if select.select([self.proc.stdout], [], [], 0.002)[0]:
+                    ended = True
+                    break
+        if delay is not None and not ended:
+            ready, _, _ = select.select([self.proc.stdout], [], [], delay)
+            if not ready:
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        word, done, status = self.proc.stdout.readline().split()
+        elapsed = time.monotonic() - start
+        assert (word, done) == ("exit", pid)
+        status = int(status)
+        if os.WIFSIGNALED(status):
+            return os.WTERMSIG(status) == signal.SIGKILL, elapsed, -os.WTERMSIG(status)
+        return False, elapsed, os.WEXITSTATUS(status)
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)

@@ -164,7 +164,7 @@ def publish_files(paths: list[Path], data_dir: Path, *, allow_implausible: bool 
                 audit(data_dir, "publish", "nothing-new", files=preview.inputs(),
                       counts=changes.counts(), parent=preview.parent)
                 return None, preview
-            version_id = new_version_id(inputs_digest(preview.parent, preview.releases))
+            version_id = new_version_id(inputs_digest(preview.parent, preview.releases), data_dir)
             tables = next_tables(preview._tables, changes, preview.sources,  # type: ignore
                                  preview.parent, version_id, today)
             check = {k: v.assign(**{FILE_COL: f"{k} (next version)",

@@ -46,8 +46,9 @@ def check_values(candidates: list[Candidate], indicators: pd.DataFrame,
                  allow_implausible: bool) -> tuple[list[Candidate], list[IngestError]]:
     """Refuse impossible values always and implausible ones unless overridden."""
     kept, refused = [], []
+    rows = indicators.to_dict("index")  # a dict lookup per figure, not a pandas .loc
     for c in candidates:
-        ind = indicators.loc[c.indicator_id]
+        ind = rows[c.indicator_id]
         kind, problem, rule = ind["kind"], None, "impossible-value"
         if kind == "growth":
             bound = PLAUSIBLE_GROWTH.get(c.indicator_id, DEFAULT_PLAUSIBLE_GROWTH)

@@ -95,6 +95,9 @@ class Reference:
     industry_codes: frozenset
     region_names: dict[str, str]  # normalised name -> code
     region_codes: frozenset
+    # indicator_id -> its row as a dict: looked up once per cell, where a pandas .loc costs
+    # ~0.3 ms (most of a 5,000-row table's check time)
+    indicator_rows: dict = field(default_factory=dict)
 
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame]) -> "Reference":
@@ -109,8 +112,9 @@ class Reference:
             if len(name) > 2 and name[-1] in "区市县":
                 regions.setdefault(squash(name[:-1]), code)
         regions.update({squash(k): v for k, v in DISTRICT_ALIASES.items()})
-        return cls(tables["indicators"].set_index("indicator_id"), names,
-                   frozenset(ind["industry_code"]), regions, frozenset(reg["region_code"]))
+        indicators = tables["indicators"].set_index("indicator_id")
+        return cls(indicators, names, frozenset(ind["industry_code"]), regions,
+                   frozenset(reg["region_code"]), indicators.to_dict("index"))
 
 
 def squash(text: str) -> str:
@@ -209,7 +213,7 @@ def parse_long(release: Release, grid: Grid, ref: Reference, today: date) -> Par
             if ind_id not in ref.indicators.index:
                 raise IngestError(**where, column="indicator_id",
                                   problem=f"unknown indicator {ind_id!r}", rule="indicator")
-            indicator = ref.indicators.loc[ind_id]
+            indicator = ref.indicator_rows[ind_id]
             region = cell_text(cells["region_code"])
             if isinstance(cells["region_code"], float):
                 region = f"{int(cells['region_code']):06d}"
@@ -409,7 +413,7 @@ def parse_wide(release: Release, grid: Grid, ref: Reference, today: date) -> Par
             if is_blank(raw):
                 continue
             ind_id = indicators[basis]
-            indicator = ref.indicators.loc[ind_id]
+            indicator = ref.indicator_rows[ind_id]
             cell_where = {**where, "column": header}
             try:
                 check_period(period, indicator["period_basis"], today, cell_where)
@@ -474,7 +478,7 @@ def parse_district(release: Release, grid: Grid, ref: Reference, today: date) ->
             if is_blank(raw):
                 continue
             ind_id = indicators[basis]
-            indicator = ref.indicators.loc[ind_id]
+            indicator = ref.indicator_rows[ind_id]
             cell_where = {**where, "column": text}
             try:
                 check_period(period, indicator["period_basis"], today, cell_where)
