@@ -19,6 +19,13 @@ DISTRICT_COLOUR = "#D68910"
 FONT_FAMILY = ("Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, "
                "Arial, sans-serif")
 
+# Room at the top of every chart for plotly's toolbar (the modebar: 2-28 px from the top), so
+# that a title (whose box starts ~16 px above its pad) never sits under it, on a phone least.
+TOOLBAR_ROOM = 46
+# A title line holds at most this many width units (a CJK character counts 2): at 16 px it
+# fits a 390 px phone's chart (~355 px); longer lines wrap.
+TITLE_UNITS = 40
+
 THEME = go.layout.Template(
     layout=go.Layout(
         font=dict(family=FONT_FAMILY, size=13, color="#1F2A36"),
@@ -28,9 +35,9 @@ THEME = go.layout.Template(
         # Thousands separated (1,557), trailing zeros dropped (2.5, not 2.50).
         yaxis=dict(gridcolor="#E5E8E8", zerolinecolor="#B3B6B7", tickformat=",~f"),
         # Title (what, and a <sup> line with industry and basis; long lines wrapped by
-        # set_title) below a strip kept free for plotly's toolbar, the legend on its own line
+        # title_layout) below a strip kept free for plotly's toolbar, the legend on its own line
         # just above the plot, so title, toolbar and legend never overlap.
-        title=dict(yref="container", y=1.0, yanchor="top", pad=dict(t=34), x=0.01,
+        title=dict(yref="container", y=1.0, yanchor="top", pad=dict(t=TOOLBAR_ROOM), x=0.01,
                    xanchor="left", font=dict(size=16)),
         legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
         margin=dict(l=60, r=20, t=105, b=50),
@@ -39,12 +46,6 @@ THEME = go.layout.Template(
 )
 
 
-# Room at the top of every chart for plotly's toolbar (the modebar, ~30 px high), so that a
-# title never sits under it, on a phone least of all.
-TOOLBAR_ROOM = 34
-# A title line holds at most this many width units (a CJK character counts 2): at 16 px it
-# fits a 390 px phone's chart (~355 px); longer lines wrap.
-TITLE_UNITS = 40
 TITLE_LINE_PX, SUB_LINE_PX, LEGEND_ROW_PX = 22, 17, 34
 _SUP = re.compile(r"^<sup>(.*)</sup>$")
 _NO_LINE_START = "，、；：。）％》"
