@@ -425,3 +425,17 @@ def test_one_bad_row_refuses_the_whole_release(data_dir, rel_dir):
         ROW.format(value=9.1), "iva_growth_cum,370200,C36,2026-09,约6.3,,published,引文。,"))
     message = refused(data_dir, [path], "row 3", rule="number")
     assert "约6.3" in message
+
+
+# -- bounded memory ---------------------------------------------------------------------------
+
+def test_too_many_rows(data_dir, rel_dir):
+    from metrics.ingest.read import MAX_ROWS
+    path = write_release(rel_dir, "release.csv", long_csv() + "x\n" * (MAX_ROWS + 1))
+    refused(data_dir, [path], f"more than {MAX_ROWS:,} rows", rule="size")
+
+
+def test_a_huge_cell(data_dir, rel_dir):
+    path = write_release(rel_dir, "release.csv", long_csv(
+        ROW.format(value=9.1).replace("1—9月", '"' + "长" * 300_000 + '"')))
+    refused(data_dir, [path], "not a readable CSV table", rule="file-type")
