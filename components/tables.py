@@ -31,8 +31,7 @@ def make_figure_table(ds: Dataset, rows: Iterable[tuple[Figure, Gap | None]],
     Lookups are done once per distinct code, not per row: the data page shows every
     observation.
     """
-    indicators = ds["indicators"].set_index("indicator_id").to_dict("index")
-    sources = ds["sources"].set_index("source_id").to_dict("index")
+    indicators, sources = ds.indicators_by_id, ds.sources_by_id
     regions: dict[str, str] = {}
     industries: dict[tuple[str, str], str] = {}
     periods: dict[tuple[str, str], str] = {}

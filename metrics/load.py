@@ -164,15 +164,25 @@ class Dataset:
                 & (rev["industry_code"] == key[2]) & (rev["period"] == key[3]))
         return rev[mask].sort_values("superseded_in")
 
-    def indicator(self, indicator_id: str) -> dict:
-        """The indicators row of ``indicator_id`` as a dict."""
+    @cached_property
+    def indicators_by_id(self) -> dict[str, dict]:
+        """Every indicator row by id, built once per version (pages look them up per figure)."""
         ind = self.tables["indicators"]
-        return ind[ind["indicator_id"] == indicator_id].iloc[0].to_dict()
+        return {r["indicator_id"]: r for r in ind.to_dict("records")}
+
+    @cached_property
+    def sources_by_id(self) -> dict[str, dict]:
+        """Every source row by id, built once per version."""
+        src = self.tables["sources"]
+        return {r["source_id"]: r for r in src.to_dict("records")}
+
+    def indicator(self, indicator_id: str) -> dict:
+        """The indicators row of ``indicator_id`` as a dict (a copy: callers may change it)."""
+        return dict(self.indicators_by_id[indicator_id])
 
     def source(self, source_id: str) -> dict:
-        """The sources row of ``source_id`` as a dict."""
-        src = self.tables["sources"]
-        return src[src["source_id"] == source_id].iloc[0].to_dict()
+        """The sources row of ``source_id`` as a dict (a copy)."""
+        return dict(self.sources_by_id[source_id])
 
     def name(self, table: str, code: str, lang: str) -> str:
         """The name of a region, industry or indicator in ``lang`` (``zh`` or ``en``)."""

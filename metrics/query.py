@@ -183,6 +183,21 @@ def select(obs: pd.DataFrame, *, indicator_id: str | None = None, region_code: s
     return obs[mask].sort_values(["end", "period"], kind="stable")
 
 
+def limit_rows(rows: pd.DataFrame, query: str, limit: int) -> tuple[pd.DataFrame, int]:
+    """At most ``limit`` rows for a screen table, and how many there were.
+
+    Beyond the limit, a search is first applied to the raw text (codes, period, quote, source,
+    note) so that it still reaches every row; the page then searches the displayed names too.
+    """
+    if len(rows) > limit and query:
+        mask = pd.Series(False, index=rows.index)
+        for col in ("indicator_id", "region_code", "industry_code", "period", "quote",
+                    "source_id", "note"):
+            mask |= rows[col].fillna("").str.contains(query, case=False, regex=False)
+        rows = rows[mask]
+    return rows.head(limit), len(rows)
+
+
 def latest_figure(obs: pd.DataFrame, indicator_id: str, region_code: str, industry_code: str,
                   up_to: int | None = None) -> Figure | None:
     """The latest figure of an indicator for a region and industry, as of ``up_to``."""

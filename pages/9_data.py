@@ -9,8 +9,12 @@ from components.i18n import t
 from components.provenance import render_source_caption
 from components.state import render_url_segmented, render_url_text
 from components.tables import for_display, make_figure_table, make_versions_table
-from metrics.query import Figure, select
+from metrics.query import Figure, limit_rows, select
 from metrics.schema import TABLE_NAMES
+
+# A screen table and its export hold at most this many observations; narrower filters or a
+# search reach the rest.
+MAX_SHOWN_ROWS = 1_000
 
 view = render_frame("nav_data")
 lang, ds = view.lang, view.ds
@@ -24,11 +28,17 @@ table_name = render_url_segmented(st, t("data_table", lang), keys.DATA_TABLE,
                                   "observations", lambda name: t(f"tables_{name}", lang))
 assert table_name in TABLE_NAMES + ("versions",)
 
-# 2/ Data: observations follow the sidebar filters; other tables are shown whole --------------
+# 2/ Search across every text column (kept in the URL) --------------------------------------
+query = render_url_text(st, t("data_search", lang), keys.DATA_SEARCH).strip()
+
+# 3/ Data: observations follow the sidebar filters (at most MAX_SHOWN_ROWS on screen) ---------
+total = None
 if table_name == "observations":
     industry = None if view.industry == "ALL" else view.industry
-    rows = select(view.obs, industry_code=industry, up_to=view.up_to)
-    table = make_figure_table(ds, [(Figure.from_row(r), None) for _, r in rows.iterrows()], lang)
+    rows, total = limit_rows(select(view.obs, industry_code=industry, up_to=view.up_to), query,
+                             MAX_SHOWN_ROWS)
+    table = make_figure_table(ds, [(Figure.from_row(r), None) for r in rows.to_dict("records")],
+                              lang)
     source_ids = list(rows["source_id"])
 elif table_name == "versions":
     st.caption(t("versions_intro", lang))
@@ -39,13 +49,12 @@ else:
     if "industry_codes" in table:
         table["industry_codes"] = table["industry_codes"].map(";".join)
     source_ids = list(table["source_id"]) if "source_id" in table else []
-
-# 3/ Search across every text column ---------------------------------------------------------
-query = render_url_text(st, t("data_search", lang), keys.DATA_SEARCH).strip()
 if query:
     found = for_display(table).agg(" ".join, axis=1).str.contains(query, case=False, regex=False)
     table = table[found]
     source_ids = [s for s, keep in zip(source_ids, found) if keep] if source_ids else []
+if total is not None and total > len(table):
+    st.info(t("data_rows_capped", lang, shown=len(table), n=total), icon=":material/filter_list:")
 
 # 4/ Table, its sources, and the export of exactly these rows -------------------------------
 st.caption(t("data_rows", lang, n=len(table)))

@@ -50,6 +50,7 @@ STRINGS = {
         "col_new_value": "新数值",
         "col_key": "指标 · 地区 · 行业 · 时期",
         "col_refusal": "拒绝原因",
+        "data_rows_capped": "符合条件的有 {n:,} 行，此处显示前 {shown:,} 行（导出同样只含这些行）；可用行业、时点或搜索缩小范围。",
     },
     "en": {
         "revised_mark": "revised",
@@ -100,5 +101,6 @@ STRINGS = {
         "col_new_value": "New value",
         "col_key": "Indicator · region · industry · period",
         "col_refusal": "Reason refused",
+        "data_rows_capped": "{n:,} rows match; the first {shown:,} are shown (and exported); narrow the view with the industry, the period or a search.",
     },
 }
