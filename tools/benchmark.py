@@ -166,8 +166,10 @@ def bench_rerun(repeat: int, data_dir: Path | None, pages: list[str],
             rows.append(Row("rerun", script, 0, note="exception on a warm rerun: "
                             + str(at.exception[0].message)[:120]))
             continue
-        rows.append(Row("rerun", script, repeat, *_ms(times),
-                        note=f"first open {first:.1f} s"))
+        note = f"first open {first:.1f} s"
+        if at.error:   # e.g. a data folder the loader refused: the time is not a page's
+            note += "; the page shows an error: " + str(at.error[0].value)[:100]
+        rows.append(Row("rerun", script, repeat, *_ms(times), note=note))
         print(f"  rerun {script}: p50 {rows[-1].p50:.0f} ms", flush=True)
     rows.append(Row("rerun", "AppTest process peak RSS", 1,
                     resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, unit="MB"))

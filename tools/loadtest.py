@@ -1,7 +1,8 @@
 """Concurrent sessions over Streamlit's own websocket protocol: what a morning meeting does.
 
     python tools/loadtest.py [--sessions 30] [--duration-limit 300] [--rows N | --data DIR]
-                             [--url http://127.0.0.1:PORT --server-pid PID] [--out bench/loadtest.md]
+                             [--url http://127.0.0.1:PORT --server-pid PID]
+                             [--out bench/loadtest.md]
 
 Each session is what a browser tab does, minus the drawing: it opens ws://HOST/_stcore/stream
 with the ``streamlit`` subprotocol, sends ``BackMsg.rerun_script`` (query string, widget states,
@@ -467,8 +468,9 @@ def main(argv: list[str] | None = None) -> int:
         context["server"] = (args.url or "own `streamlit run dashboard.py` on 127.0.0.1") + (
             f", data {data_dir}" if data_dir else ", bundled data/")
         context["journey"] = ("open overview → industry → period (one of the 6 newest) → "
-                              f"growth page → download CSV; industries {args.industries}; think time {args.think} s, ramp "
-                              f"{args.ramp} s, step timeout {args.step_timeout:.0f} s, "
+                              f"growth page → download CSV; industries {args.industries}; "
+                              f"think time {args.think} s, ramp {args.ramp} s, "
+                              f"step timeout {args.step_timeout:.0f} s, "
                               f"limit {args.duration_limit:.0f} s")
         res = run_load(base, args.sessions, args.duration_limit, args.step_timeout, args.think,
                        args.ramp, pid, args.seed, args.industries)
