@@ -6,9 +6,12 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from metrics.overview import Tile
+from metrics.periods import parse_period
+from metrics.query import available_points, end_to_point, point_to_end
 
 from components.i18n import t
-from components.labels import figure_period_label, format_value, region_label, unit_label
+from components.labels import (figure_period_label, format_value, point_label, region_label,
+                               unit_label)
 from components.provenance import md_escape, render_source_popover
 
 TILES_PER_ROW = 3
@@ -34,8 +37,26 @@ def make_gap_line(view, tile: Tile, index: int) -> str:
     return t("gap_vs", lang, region=region, value=value, sign="", gap=gap.signed())
 
 
-def render_tile(view, tile: Tile) -> None:
-    """One bordered tile."""
+def view_end(view) -> int | None:
+    """The month end the view is about (YYYYMM): the chosen period, else the newest period
+    with a Qingdao figure (the 'latest' view)."""
+    if view.up_to is not None:
+        return view.up_to
+    points = available_points(view.obs)
+    return point_to_end(points[0]) if points else None
+
+
+def is_older(fig, indicator: dict, end: int | None) -> bool:
+    """Whether a figure's period ends before the view's period (a tile must not read as
+    current beside figures of the chosen period)."""
+    if end is None:
+        return False
+    period = parse_period(fig.period, indicator["period_basis"])
+    return period.year * 100 + period.end_month < end
+
+
+def render_tile(view, tile: Tile, end: int | None = None) -> None:
+    """One bordered tile; a figure older than the view's period (``end``) is badged."""
     lang, ds = view.lang, view.ds
     fig = tile.figure
     ind = ds.indicator(fig.indicator_id)
@@ -60,6 +81,10 @@ def render_tile(view, tile: Tile) -> None:
                   label_visibility="collapsed")
         status = "" if fig.status == "published" else f" · {t('status_' + fig.status, lang)}"
         st.caption(f"{figure_period_label(fig, ind, lang)}{status}")
+        if is_older(fig, ind, end):
+            st.badge(t("older_mark", lang), icon=":material/schedule:", color="gray",
+                     help=t("older_help", lang, period=figure_period_label(fig, ind, lang),
+                            view=point_label(end_to_point(end), lang)))
         if fig.revised:
             st.badge(t("revised_mark", lang), icon=":material/history:", color="orange",
                      help=t("revised_help", lang))
@@ -80,7 +105,8 @@ def render_in_rows(items: Sequence, render_one: Callable[[object], None]) -> Non
 
 def render_tile_row(view, tiles: Sequence[Tile]) -> None:
     """Headline tiles in rows of three."""
-    render_in_rows(tiles, lambda tile: render_tile(view, tile))
+    end = view_end(view)
+    render_in_rows(tiles, lambda tile: render_tile(view, tile, end))
 
 
 def tile_source_ids(tiles: Sequence[Tile]) -> list[str]:

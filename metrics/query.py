@@ -144,6 +144,11 @@ def _index_of(obs: pd.DataFrame) -> ObservationIndex | None:
     return index if index is not None and index.obs is obs else None
 
 
+def end_to_point(end: int) -> str:
+    """202405 -> '2024-05', 202412 -> '2024' (a full year is a December end)."""
+    return f"{end // 100}" if end % 100 == 12 else f"{end // 100}-{end % 100:02d}"
+
+
 def available_points(obs: pd.DataFrame) -> list[str]:
     """The month ends at which Qingdao (city or district) figures exist, newest first."""
     index = _index_of(obs)
@@ -151,7 +156,7 @@ def available_points(obs: pd.DataFrame) -> list[str]:
         return list(index.memo["points"])
     local = obs[obs["region_code"].str.startswith("3702")]
     ends = sorted(set(local["end"]), reverse=True)
-    points = [f"{e // 100}" if e % 100 == 12 else f"{e // 100}-{e % 100:02d}" for e in ends]
+    points = [end_to_point(e) for e in ends]
     if index is not None:
         index.memo["points"] = tuple(points)
     return points

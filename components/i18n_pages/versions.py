@@ -3,6 +3,8 @@
 STRINGS = {
     "zh": {
         "revised_mark": "修订",
+        "older_mark": "较早时期",
+        "older_help": "该数值的时期（{period}）早于所选时点（{view}），不是当期数据。",
         "revised_help": "该数值已被后续发布修订，来源详情中列出此前公布的数值。",
         "vintages_head": "此前公布的数值（修订前）：",
         "vintage_line": "{value}：{publisher}《{title}》（{date}），在数据版本 {published_in} 中使用；{superseded_on} 由版本 {superseded_in} 修订",
@@ -54,6 +56,8 @@ STRINGS = {
     },
     "en": {
         "revised_mark": "revised",
+        "older_mark": "earlier period",
+        "older_help": "This figure's period ({period}) ends before the period you are looking at ({view}): it is not a figure for that period.",
         "revised_help": "A later release revised this figure; the source details list the values published before.",
         "vintages_head": "Published before (revised since):",
         "vintage_line": "{value}: {publisher}, “{title}” ({date}), used in data version {published_in}; revised on {superseded_on} by version {superseded_in}",
