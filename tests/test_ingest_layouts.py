@@ -285,3 +285,39 @@ def test_district_xlsx_round_trip(data_dir, rel_dir):
     path = write_xlsx(rel_dir / "release.xlsx", rows, merges=["A1:C1"])
     write_sidecar(path, DISTRICT_SIDECAR)
     publish_and_load(data_dir, [path], DISTRICT_EXPECTED)
+
+
+@pytest.mark.parametrize("month, cumulative", [("10月", "1-10月"), ("10月", "1～10月"),
+                                               ("10月份", "1至10月"), ("１０月", "１—１０月"),
+                                               ("10月", "1—10月累计")])
+def test_wide_header_variants(data_dir, rel_dir, month, cumulative):
+    rows = [list(r) for r in WIDE_ROWS]
+    rows[1][1], rows[1][3] = month, cumulative
+    path = write_release(rel_dir, "release.csv", rows_csv(rows))
+    preview = check_files([path], data_dir)
+    assert not preview.refused, [str(e) for e in preview.refused]
+    assert {c.key: c.value for c in preview.changes.added} == WIDE_EXPECTED
+
+
+@pytest.mark.parametrize("title", ["2026年1—10月份规模以上工业生产主要数据",
+                                   "２０２６年１０月份规模以上工业生产主要数据",
+                                   "青岛市2026年10月规模以上工业增加值主要数据"])
+def test_wide_title_variants(data_dir, rel_dir, title):
+    rows = [list(r) for r in WIDE_ROWS]
+    rows[0][0] = title
+    path = write_release(rel_dir, "release.csv", rows_csv(rows), title=title)
+    preview = check_files([path], data_dir)
+    assert not preview.refused, [str(e) for e in preview.refused]
+    assert {c.key: c.value for c in preview.changes.added} == WIDE_EXPECTED
+
+
+@pytest.mark.parametrize("title", ["2026年1-10月份规模以上工业生产主要数据",
+                                   "2026年1～10月全市规模以上工业增加值"])
+def test_district_title_with_a_range(data_dir, rel_dir, title):
+    rows = [list(r) for r in DISTRICT_ROWS]
+    rows[0][0] = title
+    rows[1][2] = "1-10月增速(%)"
+    path = write_release(rel_dir, "release.csv", rows_csv(rows), sidecar=DISTRICT_SIDECAR)
+    preview = check_files([path], data_dir)
+    assert not preview.refused, [str(e) for e in preview.refused]
+    assert {c.key: c.value for c in preview.changes.added} == DISTRICT_EXPECTED
