@@ -119,14 +119,14 @@ MAX_LABELLED_POINTS = 16
 
 
 # Tick labels of a date axis: years when the ticks are a year or more apart, else months.
-DATE_TICKS = [dict(dtickrange=[None, "M12"], value="%Y-%m"),
+DATE_TICKS = [dict(dtickrange=[None, "M6"], value="%Y-%m"),
               dict(dtickrange=["M12", None], value="%Y")]
 
 
 def date_axis(**extra) -> dict:
     """An x axis of period ends whose ticks adapt to the range and the width (plotly picks
     months, quarters, half-years or years), labelled %Y-%m or %Y, never rotated."""
-    return dict(type="date", tickformatstops=DATE_TICKS, tickangle=0, nticks=10, **extra)
+    return dict(type="date", tickformatstops=DATE_TICKS, tickangle=0, **extra)
 
 
 def make_trend_chart(df: pd.DataFrame, *, x_values: list[str], region_names: dict[str, str],
