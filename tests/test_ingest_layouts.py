@@ -321,3 +321,27 @@ def test_district_title_with_a_range(data_dir, rel_dir, title):
     preview = check_files([path], data_dir)
     assert not preview.refused, [str(e) for e in preview.refused]
     assert {c.key: c.value for c in preview.changes.added} == DISTRICT_EXPECTED
+
+
+def test_inferred_period_round_trip(data_dir, rel_dir):
+    content = (LONG_HEADER_INFERRED +
+               "iva_growth_cum,370200,C39,2026-09,9.1,,published,1—9月增长9.1%。,"
+               "The article gives the day but not the year; 2026 fits.,true\n")
+    path = write_release(rel_dir, "release.csv", content)
+    _, got, _ = publish_and_load(data_dir, [path], {("iva_growth_cum", "370200", "C39",
+                                                     "2026-09"): 9.1})
+    row = next(iter(got.values()))
+    assert row["period_inferred"] is True or row["period_inferred"] == True  # noqa: E712
+    assert "2026 fits" in row["note"]
+
+
+def test_inferred_period_without_a_note_is_refused(data_dir, rel_dir):
+    content = LONG_HEADER_INFERRED + "iva_growth_cum,370200,C39,2026-09,9.1,,published,引文。,,true\n"
+    path = write_release(rel_dir, "release.csv", content)
+    preview = check_files([path], data_dir)
+    assert [e.rule for e in preview.refused] == ["period"]
+    assert "needs a note" in str(preview.refused[0])
+
+
+LONG_HEADER_INFERRED = ("indicator_id,region_code,industry_code,period,value,qualifier,status,"
+                        "quote,note,period_inferred\n")
