@@ -348,7 +348,7 @@ def _state(data_dir: Path) -> dict:
 
 def test_publish_killed_at_random_moments(tiny_data, tmp_path):
     """SIGKILL ``python -m metrics.ingest publish`` KILLS times at a random moment between its
-    start and the time a publish takes, and KILLS // 3 more times while it writes the new
+    start and the time a publish takes, and KILLS // 5 more times while it writes the new
     version's folder: each time the data folder loads whole, as the version before or the new
     one, never a mix; every tenth publish runs to the end and works, leaving no temporary
     folder behind."""
@@ -380,13 +380,13 @@ def test_publish_killed_at_random_moments(tiny_data, tmp_path):
         window = 0.5  # how long writing the version folder takes, followed as kills land
         i = kills = write_kills = 0
         after = _state(data)
-        while kills < KILLS or write_kills < KILLS // 3:
+        while kills < KILLS or write_kills < KILLS // 5:
             i += 1
             assert i < 4 * KILLS
             before = after
             path, key, value = _kill_release(rel, i)
             finish = i % 10 == 0  # every tenth publish runs to the end
-            targeted = not finish and write_kills < KILLS // 3 and (i % 3 == 0 or kills >= KILLS)
+            targeted = not finish and write_kills < KILLS // 5 and (i % 3 == 0 or kills >= KILLS)
             job = {"cmd": "ingest", "argv": ["publish", str(path)], "env": env}
             if finish:
                 killed, seconds, code = zygote.run(job)
@@ -441,7 +441,7 @@ def test_publish_killed_at_random_moments(tiny_data, tmp_path):
     print(f"\npublish takes {statistics.median(times):.2f} s (median of {len(times)} runs to "
           f"the end); {kills} kills at random, {write_kills} while writing: {outcomes}")
     assert outcomes["old"] > 0, outcomes
-    assert outcomes["tmp left"] + outcomes["orphan"] + outcomes["new"] >= KILLS // 6, outcomes
+    assert outcomes["tmp left"] + outcomes["orphan"] + outcomes["new"] >= KILLS // 10, outcomes
 
 
 TINY_B = dict(TINY)
