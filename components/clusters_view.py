@@ -38,7 +38,7 @@ from components.tables import for_display, make_figure_table
 MEASURES = ("count", "figure")
 # Widget key of the map: its selection lives in the session only, the district in the URL.
 MAP_CHART_KEY = "clusters_map_chart"
-# The map neither zooms nor pans (its labels are pinned to a fixed view): no buttons for that.
+# The map's view is fixed (its labels are pinned to it): no buttons to zoom, pan or reset it.
 MAP_CONFIG = {"scrollZoom": False, "displaylogo": False,
               "modeBarButtonsToRemove": ["pan2d", "select2d", "lasso2d", "zoomInMap",
                                          "zoomOutMap", "resetViewMap"]}

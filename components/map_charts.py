@@ -6,10 +6,14 @@ subplots fetch a world topojson from a CDN and draw nothing offline: never use t
 
 District names and values are written on the map as plotly annotations (SVG text in the page's
 own fonts), not as a MapLibre text layer: plotly's "white-bg" style takes its glyphs from
-fonts.openmaptiles.org, an outside request. The map's centre and zoom are fixed and dragging
-is off, so a district's label point is a fixed pixel offset from the plot's centre (Web
-Mercator, MapLibre's 512-px world), whatever the chart's width. The four small city districts
-get a short leader line to a label over the sea.
+fonts.openmaptiles.org, an outside request. The map's centre and zoom are fixed (no scroll zoom,
+no zoom or pan buttons), so a district's label point is a fixed pixel offset from the plot's
+centre (Web Mercator, MapLibre's 512-px world), whatever the chart's width. The four small city
+districts get a short leader line to a label over the sea.
+
+Limit: a drag with the mouse still pans the map (plotly and Streamlit give no way to switch
+MapLibre's drag-pan off and keep click-to-select, which needs plotly's pan mode), and the labels
+stay where they were until the next redraw (any choice on the page).
 """
 from __future__ import annotations
 
@@ -173,9 +177,6 @@ def make_district_map_chart(geojson: dict, *, locations: Sequence[str],
         margin=dict(l=0, r=0, t=head["margin"]["t"], b=0),
         # Between the title and the map, where it covers no district.
         legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom"),
-        # No panning (a drag would move the map under its labels, which are pinned to the
-        # fixed centre and zoom): a drag draws a box, which the page ignores.
-        dragmode="select", newselection=dict(line=dict(color="rgba(0,0,0,0)")),
         hoverlabel=dict(font_family=FONT_FAMILY, bgcolor="white"))
     for note in _label_annotations(labels or {}, label_points or {}):
         fig.add_annotation(**note)

@@ -44,10 +44,12 @@ POINT_JS = """([lon, lat]) => {
 def open_page(browser, url: str):
     """A new page at ``url`` once its map has loaded: (page, requests)."""
     page, requests = open_browser_page(browser, url)
-    page.wait_for_function(
-        "() => { const gd = document.querySelector('.js-plotly-plot');"
-        " return gd && gd._fullLayout.map && gd._fullLayout.map._subplot.map.loaded(); }",
-        timeout=30_000)
+    loaded = ("() => { const gd = document.querySelector('.js-plotly-plot');"
+              " return gd && gd._fullLayout.map && gd._fullLayout.map._subplot.map.loaded()"
+              " && gd._fullLayout.map._subplot.map.isStyleLoaded(); }")
+    page.wait_for_function(loaded, timeout=30_000)
+    page.wait_for_timeout(500)  # plotly may restyle the map once more after the first load
+    page.wait_for_function(loaded, timeout=30_000)
     return page, requests
 
 
