@@ -21,7 +21,6 @@ from metrics.clusters import (ANY, BOUNDARY_CREDIT, ENTITY_TYPES, LEVELS,
                               default_figure_period, district_figures, figure_indicators,
                               figure_industry, figure_periods, filter_entities,
                               load_district_geojson)
-from metrics.derive import format_number
 from metrics.load import Dataset
 from metrics.query import LATEST
 
@@ -208,7 +207,7 @@ def _figure_map_texts(view, choice: MapChoice, figures: pd.DataFrame,
     period = period_label(choice.period, ind, lang)
     labels = {code: f"{short_district_name(ds, code, lang)}<br>" + (
         t("clusters_label_missing", lang) if fig is None
-        else ("≈" if fig.qualifier == "~" else "") + format_number(fig.value))
+        else format_value(fig.value, fig.qualifier, ind, lang, with_unit=False))
         for code, fig in zip(figures["region_code"], figures["figure"])}
     hovers = []
     for code, fig in zip(figures["region_code"], figures["figure"]):
