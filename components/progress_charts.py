@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.charts import DISTRICT_COLOUR, REGION_COLOURS, THEME, title_layout
+from components.charts import DISTRICT_COLOUR, REGION_COLOURS, THEME, date_axis, title_layout
 
 # Bars beyond this share of the target are cut at it (the text gives the real share).
 MAX_SHARE_SHOWN = 150.0
@@ -71,7 +71,7 @@ def make_timeline_chart(points: pd.DataFrame, *, region_names: dict[str, str], t
         peak = float(df["value"].max()) if df["value"].notna().any() else 1.0
         fig.update_yaxes(title_text=y_title, range=[0, peak * 1.35 + 1], rangemode="tozero",
                          row=i, col=1)
-    fig.update_xaxes(type="date", tickformat="%Y-%m", showticklabels=True, tickangle=0)
+    fig.update_xaxes(showticklabels=True, **date_axis())
     return fig
 
 

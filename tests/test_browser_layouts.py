@@ -1,4 +1,4 @@
-"""The growth and cluster pages at a phone's, a laptop's and a meeting-room screen's size
+"""The growth and cluster pages (and the pages drawn by the same chart factories) at a phone's, a laptop's and a meeting-room screen's size
 (390x844, 1280x720, 1920x1080), in both languages, in Chromium: no control is cut off (each lies
 within the viewport and within every box that clips it), no chart title runs under plotly's
 toolbar or Streamlit's chart toolbar, and the map's labels sit on their districts (also after a click redraws it).
@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 
 SIZES = ((390, 844), (1280, 720), (1920, 1080))
 PAGES = ("/growth", "/growth?lang=en", "/growth?lang=en&view=gap&from=2021",
-         "/clusters", "/clusters?lang=en&measure=figure")
+         "/clusters", "/clusters?lang=en&measure=figure",
+         # pages whose charts come from the same factories (timelines, progress bars)
+         "/digital?lang=en&dview=timeline", "/innovation", "/targets?lang=en")
 SHOTS = Path(os.environ.get("QD_SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="qd_layouts_"))
 
 # Controls of the page (not of the sidebar, not inside a data grid) whose box is cut: outside
@@ -108,7 +110,7 @@ def test_no_control_cut_and_no_title_under_a_toolbar(browser, base, path, width,
         page.screenshot(path=str(SHOTS / f"{name}.png"))
         assert page.evaluate(CUT_CONTROLS_JS) == []
         n = page.locator(".js-plotly-plot").count()
-        assert n >= 1
+        assert n >= 1 or path.startswith("/targets")
         for i in range(n):
             chart = page.locator(".js-plotly-plot").nth(i)
             chart.scroll_into_view_if_needed()
