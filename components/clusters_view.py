@@ -26,8 +26,9 @@ from metrics.query import LATEST
 
 from components import keys
 from components.i18n import t
-from components.labels import (point_label, figure_industry_label, figure_period_label, format_value, industry_label, period_label,
-                               region_label, unit_label)
+from components.labels import (figure_industry_label, figure_period_label, format_value,
+                               industry_label, period_label, point_label, region_label,
+                               unit_label)
 from components.map_charts import make_district_map_chart
 from components.provenance import md_escape, render_source_caption, render_source_popover
 from components.state import (render_url_segmented, render_url_selectbox, set_url_value,

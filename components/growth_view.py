@@ -15,7 +15,8 @@ from metrics.growth import (PeriodComparison, city_periods, comparison_periods, 
 from metrics.query import BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, Figure
 
 from components import keys
-from components.charts import make_empty_chart, make_gap_chart, make_period_bars_chart, make_trend_chart
+from components.charts import (make_empty_chart, make_gap_chart, make_period_bars_chart,
+                               make_trend_chart)
 from components.i18n import t
 from components.labels import (figure_industry_label, figure_period_label, industry_label,
                                period_label, region_label)

@@ -1,11 +1,11 @@
-"""The growth and cluster pages (and the pages drawn by the same chart factories) at a phone's, a laptop's and a meeting-room screen's size
-(390x844, 1280x720, 1920x1080), in both languages, in Chromium: no control is cut off (each lies
-within the viewport and within every box that clips it), no chart title runs under plotly's
-toolbar or Streamlit's chart toolbar, and the map's labels sit on their districts (also after a click redraws it).
-Screenshots go to $QD_SCREENSHOT_DIR (default: a temporary folder) for looking at."""
+"""The growth and cluster pages (and the pages drawn by the same chart factories) at a phone's,
+a laptop's and a meeting-room screen's size (390x844, 1280x720, 1920x1080), in both languages,
+in Chromium: no control is cut off (each lies within the viewport and within every box that
+clips it), no chart title runs under plotly's toolbar or Streamlit's chart toolbar, and the
+map's labels sit on their districts (also after a click redraws it). Screenshots go to
+$QD_SCREENSHOT_DIR (default: a temporary folder) for looking at."""
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -32,7 +32,9 @@ CUT_CONTROLS_JS = """() => {
     const controls = main.querySelectorAll(
         "button, [role='combobox'], input, [data-testid='stWidgetLabel']");
     for (const el of controls) {
-        if (el.closest("[data-testid='stDataFrame'], .js-plotly-plot, [data-testid='stExpanderDetails'], [data-testid='stElementToolbar']")) continue;
+        if (el.closest("[data-testid='stDataFrame'], .js-plotly-plot, "
+                       + "[data-testid='stExpanderDetails'], [data-testid='stElementToolbar']"))
+            continue;
         const r = el.getBoundingClientRect();
         if (r.width === 0 || r.height === 0) continue;
         const name = (el.innerText || el.getAttribute('aria-label') || el.tagName).trim().slice(0, 40);
