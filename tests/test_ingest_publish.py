@@ -24,8 +24,8 @@ from metrics.load import load_dataset
 from metrics.store import VERSION_ID_RE, read_audit
 from metrics.validate import DataError
 from tests.conftest import TINY, write_tree
-from tests.ingest_support import (SIDECAR, Zygote, audit_lines, current_of,  # noqa: F401
-                                  data_dir, long_csv, pristine_data, rel_dir, run_cli, snapshot,
+from tests.ingest_support import (Zygote, audit_lines, current_of, data_dir,  # noqa: F401
+                                  long_csv, pristine_data, rel_dir, run_cli, snapshot,
                                   write_release)
 
 KEY = ("iva_growth_cum", "370200", "C39", "2026-09")

@@ -161,8 +161,9 @@ def main(argv: list[str] | None = None) -> int:
             size = sum(p.stat().st_size for p in paths) / 1024
             print(f"check {name:9s} {args.rows:,} rows, {size:,.0f} KB: median "
                   f"{statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}, "
-                  f"{args.repeat} runs); added {counts['added']:,}, revised {counts['revised']:,}, unchanged "
-                  f"{counts['unchanged']:,}, refused {counts['refused']:,}, skipped "
+                  f"{args.repeat} runs); added {counts['added']:,}, revised "
+                  f"{counts['revised']:,}, unchanged {counts['unchanged']:,}, refused "
+                  f"{counts['refused']:,}, skipped "
                   f"{len(preview.skipped):,}")
             if counts["refused"]:
                 print("  first refusal:", preview.refused[0])
