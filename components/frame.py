@@ -126,6 +126,9 @@ def render_frame(page_key: str) -> View:
         sidebar, t("period", lang), keys.PERIOD, options[keys.PERIOD], period_spec.default,
         lambda code: period_spec.labeller(code, ds, lang), t("period_help", lang))
     view = View(ds, obs, lang, industry, point, st.container())
+    if ds.manifest.get("synthetic"):
+        # a benchmark dataset (tools/synth.py) must never be read as real statistics
+        view.notices.error(t("synthetic_data", lang), icon=":material/science:")
     if asked is not None:
         _render_not_found(view, asked)
         render_link_notices(view)

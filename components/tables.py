@@ -82,7 +82,8 @@ def make_versions_table(folder, lang: str) -> pd.DataFrame:
     rows = [[v["version"], v["time"].replace("T", " ").rstrip("Z"),
              "; ".join(v["inputs"]) if v["parent"] else t("versions_base", lang),
              v["added"], v["revised"], v["removed"],
-             t("versions_current", lang) if v["current"] else ""]
+             t("versions_current", lang) if v["current"]
+             else t("versions_interrupted", lang) if v["interrupted"] else ""]
             for v in history(folder)]
     cols = ["version", "time", "inputs", "added", "revised", "removed", "current"]
     return pd.DataFrame(rows, columns=[t(f"versions_col_{c}", lang) for c in cols])

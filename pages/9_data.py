@@ -32,11 +32,12 @@ assert table_name in TABLE_NAMES + ("versions",)
 query = render_url_text(st, t("data_search", lang), keys.DATA_SEARCH).strip()
 
 # 3/ Data: observations follow the sidebar filters (at most MAX_SHOWN_ROWS on screen) ---------
-total = None
+capped = None
 if table_name == "observations":
     industry = None if view.industry == "ALL" else view.industry
     rows, total = limit_rows(select(view.obs, industry_code=industry, up_to=view.up_to), query,
                              MAX_SHOWN_ROWS)
+    capped = (len(rows), total) if total > len(rows) else None
     table = make_figure_table(ds, [(Figure.from_row(r), None) for r in rows.to_dict("records")],
                               lang)
     source_ids = list(rows["source_id"])
@@ -53,8 +54,9 @@ if query:
     found = for_display(table).agg(" ".join, axis=1).str.contains(query, case=False, regex=False)
     table = table[found]
     source_ids = [s for s, keep in zip(source_ids, found) if keep] if source_ids else []
-if total is not None and total > len(table):
-    st.info(t("data_rows_capped", lang, shown=len(table), n=total), icon=":material/filter_list:")
+if capped:
+    st.info(t("data_rows_capped", lang, shown=capped[0], n=capped[1]),
+            icon=":material/filter_list:")
 
 # 4/ Table, its sources, and the export of exactly these rows -------------------------------
 st.caption(t("data_rows", lang, n=len(table)))

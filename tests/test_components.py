@@ -90,9 +90,16 @@ def test_empty_chart_says_why():
     assert fig.layout.annotations[0].text == "没有数据" and not fig.data
 
 
-def test_navigation_lists_exactly_the_pages_that_exist():
+def test_navigation_lists_exactly_the_pages_that_exist(monkeypatch):
+    from components.frame import ADMIN_PAGES
+    from metrics.credentials import hash_password
+
     on_disk = {"dashboard.py"} | {f"pages/{p.name}" for p in (REPO_ROOT / "pages").glob("*.py")}
     assert on_disk <= {p[0] for p in PAGES}
+    # the upload page is listed only when the operator configured an admin credential
+    monkeypatch.delenv("QD_DASHBOARD_ADMIN_HASH", raising=False)
+    assert {p[0] for p in existing_pages()} == on_disk - set(ADMIN_PAGES)
+    monkeypatch.setenv("QD_DASHBOARD_ADMIN_HASH", hash_password("a long test password", 100_000))
     assert {p[0] for p in existing_pages()} == on_disk
 
 

@@ -370,6 +370,14 @@ def test_pages_and_csv_download_work_through_the_proxy(proxy, browser):
             assert heading in sub.get_by_test_id("stMain").inner_text()[:200], path
             _assert_stayed_on(proxy.url, sub_log)
             sub.close()
+        # A nested unknown path runs the app (its scripts are served from the root) and shows
+        # the app's own not-found view naming the path, never a blank page.
+        for path in ("/growth/extra?lang=en", "/data/x/y?lang=en"):
+            sub, sub_log = _open(context, proxy.url + path)
+            text = sub.get_by_test_id("stMain").inner_text()
+            assert "Page not found" in text and path.split("?")[0] in text, (path, text[:300])
+            _assert_stayed_on(proxy.url, sub_log)
+            sub.close()
     finally:
         context.close()
 

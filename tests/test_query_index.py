@@ -58,3 +58,17 @@ def test_index_matches_pandas_on_100k_rows(synth_100k):
     obs = enrich_observations(load_dataset(synth_100k))
     assert len(obs) == 100_000
     assert _compare(obs, 150) > 0
+
+
+def test_limit_rows_caps_and_searches_every_row_beyond_the_cap():
+    from metrics.query import limit_rows
+
+    obs = enrich_observations(load_dataset())
+    rows, total = limit_rows(obs, "", 50)
+    assert (len(rows), total) == (50, len(obs))
+    # beyond the cap a search reaches every row's raw text, not only the first 50
+    last_quote = obs.iloc[-1]["quote"][:12]
+    found, n = limit_rows(obs, last_quote, 50)
+    assert n >= 1 and last_quote in " ".join(found["quote"])
+    small, n_small = limit_rows(obs.head(10), "no such text", 50)
+    assert (len(small), n_small) == (10, 10)  # under the cap nothing is filtered here

@@ -3,6 +3,7 @@
 STRINGS = {
     "zh": {
         "revised_mark": "修订",
+        "synthetic_data": "合成数据：当前数据为基准测试生成的虚构数据，不是真实统计数字。",
         "older_mark": "较早时期",
         "older_help": "该数值的时期（{period}）早于所选时点（{view}），不是当期数据。",
         "revised_help": "该数值已被后续发布修订，来源详情中列出此前公布的数值。",
@@ -18,6 +19,7 @@ STRINGS = {
         "versions_col_removed": "删除",
         "versions_col_current": "当前",
         "versions_current": "当前",
+        "versions_interrupted": "发布中断，从未启用",
         "versions_base": "基础版本（data/src）",
         "tables_revisions": "修订记录",
         "tables_versions": "数据版本",
@@ -56,6 +58,7 @@ STRINGS = {
     },
     "en": {
         "revised_mark": "revised",
+        "synthetic_data": "Synthetic data: these figures were made up for a benchmark; they are not real statistics.",
         "older_mark": "earlier period",
         "older_help": "This figure's period ({period}) ends before the period you are looking at ({view}): it is not a figure for that period.",
         "revised_help": "A later release revised this figure; the source details list the values published before.",
@@ -71,6 +74,7 @@ STRINGS = {
         "versions_col_removed": "Removed",
         "versions_col_current": "Current",
         "versions_current": "current",
+        "versions_interrupted": "publish interrupted, never current",
         "versions_base": "base version (data/src)",
         "tables_revisions": "Revisions",
         "tables_versions": "Data versions",

@@ -26,8 +26,9 @@ from metrics.ingest.apply import (Changes, check_values, compare, dedupe, inputs
 from metrics.ingest.parse import Candidate, Reference, parse_release
 from metrics.ingest.read import IngestError, Release, read_release
 from metrics.load import load_version
-from metrics.store import (audit, clean_temporary, locked, list_versions, new_version_id,
-                           publish_version, resolve_current, set_current, version_folder)
+from metrics.store import (audit, clean_temporary, list_versions, locked, new_version_id,
+                           publish_version, read_audit, resolve_current, set_current,
+                           version_folder)
 from metrics.validate import FILE_COL, ROW_COL, DataError, validate_tables
 
 __all__ = ["IngestError", "Preview", "check_files", "publish_files", "rollback", "history",
@@ -214,6 +215,11 @@ def rollback(data_dir: Path, version_id: str) -> str:
 def history(data_dir: Path) -> list[dict]:
     """Every version, oldest first: id, time, input files, counts, parent, whether current."""
     current, _ = resolve_current(data_dir)
+    # A version folder whose publish was interrupted (killed after the folder was written,
+    # before CURRENT switched) was never in use: it is listed, marked, and can still be chosen
+    # by a rollback after a look at it.
+    published = {e.get("version") for e in read_audit(data_dir)
+                  if e.get("outcome") == "ok" and e.get("action") in ("publish", "rollback")}
     out = []
     for manifest in list_versions(data_dir):
         vid = manifest["data_version"]
@@ -227,7 +233,9 @@ def history(data_dir: Path) -> list[dict]:
                     "inputs": [i.get("file", "") for i in inputs],
                     "added": changes.get("added", 0), "revised": changes.get("revised", 0),
                     "removed": changes.get("removed", 0), "parent": manifest.get("parent"),
-                    "current": vid == current})
+                    "current": vid == current,
+                    "interrupted": bool(manifest.get("parent")) and vid != current
+                    and vid not in published})
     return out
 
 

@@ -126,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
                                  f"added {v['added']}", f"revised {v['revised']}",
                                  f"removed {v['removed']}",
                                  f"parent {v['parent'] or '-'}",
-                                 "current" if v["current"] else ""]).rstrip())
+                                 "current" if v["current"] else
+                                 "interrupted (never current)" if v["interrupted"] else
+                                 ""]).rstrip())
             return 0
         if args.command == "rollback":
             before = rollback(data_dir, args.version)
