@@ -171,7 +171,34 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rows = ", ".join(f"{k} {v['rows']}" for k, v in manifest["tables"].items())
     print(f"built data version {manifest['data_version']}: {rows}")
+    stale = published_on_another_base(DATA_DIR)
+    if stale:
+        print(f"warning: the current version {stale} was published on an earlier base, so the "
+              "app keeps showing it. Publish the releases again on the new base "
+              "(python -m metrics.ingest rollback "
+              f"{manifest['data_version']} && python -m metrics.ingest publish "
+              "data/releases/*.csv), or roll back to the base.", file=sys.stderr)
     return 0
+
+
+def published_on_another_base(data_dir: Path) -> str | None:
+    """The current version's id when it descends from a base other than the one built now."""
+    from metrics.store import base_version_id, current_version_id, read_manifest, version_folder
+
+    base = base_version_id(data_dir)
+    current = version = current_version_id(data_dir)
+    seen = set()
+    while version != base:
+        if version in seen:
+            return current
+        seen.add(version)
+        try:
+            version = read_manifest(version_folder(data_dir, version), data_dir).get("parent")
+        except DataError:
+            return current
+        if not version:
+            return current
+    return None
 
 
 if __name__ == "__main__":

@@ -173,3 +173,32 @@ def test_inferred_periods_are_flagged(obs):
                 ("tax_share_province", "370200", "ALL", "2024-07")]:
         assert bool(obs.loc[key, "period_inferred"]) is True
     assert bool(obs.loc[("iva_growth_cum", "370200", "ALL", "2024-05"), "period_inferred"]) is False
+
+
+def test_current_version_rests_on_the_committed_base():
+    """The bundled data = the base built from data/src + the releases published on it
+    (data/versions, CURRENT). A base rebuilt without publishing the releases again is caught."""
+    from metrics.build import published_on_another_base
+    from metrics.ingest import history
+
+    assert published_on_another_base(DATA_DIR) is None
+    versions = history(DATA_DIR)
+    assert versions[-1]["current"] and not any(v["interrupted"] for v in versions)
+    releases = sorted(p.name for p in (DATA_DIR / "releases").glob("*.csv"))
+    published = sorted(f for v in versions if v["parent"] for f in v["inputs"])
+    assert published == releases  # every release file in data/releases is in the data
+
+
+def test_release_quotes_contain_their_values(ds):
+    """Every figure published from data/releases quotes the number it gives (a fall may be
+    written 下降x, so the sign is not required)."""
+    import re
+
+    ids = {yaml.safe_load(p.read_text(encoding="utf-8"))["source_id"]
+           for p in (DATA_DIR / "releases").glob("*.source.yml")}
+    obs = ds["observations"]
+    rows = obs[obs["source_id"].isin(ids)]
+    assert len(rows) == 172
+    for _, r in rows.iterrows():
+        squashed = re.sub(r"[,，\s]", "", r["quote"])
+        assert f"{abs(r['value']):g}" in squashed, (r["source_id"], r["value"], r["quote"])
