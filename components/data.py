@@ -22,7 +22,8 @@ import streamlit as st
 from metrics.load import Dataset, load_sidecar, load_version
 from metrics.paths import DATA_DIR
 from metrics.query import enrich_observations, register_index
-from metrics.store import MANIFEST_NAME, resolve_current
+from metrics.store import (MANIFEST_NAME, current_version_id, list_versions, resolve_current,
+                           version_folder)
 from metrics.validate import DataError
 
 DATA_DIR_ENV = "QD_DASHBOARD_DATA_DIR"
@@ -58,14 +59,18 @@ def _stamp(folder: Path) -> tuple[int, int]:
     return (st_.st_mtime_ns, st_.st_size)
 
 
-def get_loaded() -> Loaded:
-    """The current version, loaded once per process (raises DataError when it is broken).
+def get_loaded(version_id: str | None = None) -> Loaded:
+    """The current version (or ``version_id``, a version a link is pinned to), loaded once per
+    process (raises DataError when it is broken).
 
     A broken version is remembered for its stamp, so a page does not re-hash every file on each
     rerun; a fixed or newly published version has another key and is loaded at once.
     """
     root = data_dir()
-    version_id, folder = resolve_current(root)
+    if version_id is None:
+        version_id, folder = resolve_current(root)
+    else:
+        folder = version_folder(root, version_id)
     key = (str(folder), version_id, _stamp(folder))
     with _LOCK:
         hit = _LOADED.get(key)
@@ -109,3 +114,9 @@ def forget_loaded() -> None:
     with _LOCK:
         _LOADED.clear()
         _SIDECARS.clear()
+
+
+def version_ids() -> tuple[list[str], str]:
+    """Every data version on disk (oldest first) and the current one's id."""
+    root = data_dir()
+    return [m["data_version"] for m in list_versions(root)], current_version_id(root)

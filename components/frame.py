@@ -8,24 +8,25 @@ server ran the page without the frame). The sidebar's own page list is switched 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 from metrics.load import Dataset
 from metrics.paths import REPO_ROOT
-from metrics.query import point_to_end
+from metrics.query import LATEST, available_points, point_to_end
 from metrics.validate import DataError
 
 from components import keys
 from components import server_guard  # noqa: F401  (no browser may clear the shared caches)
-from components.data import get_loaded
+from components.data import get_loaded, version_ids
 from components.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from components.params import PARAMS, SHARED, inline_code, shown_value
 from components.provenance import md_escape
 from components.state import (begin_run, current_params, describe_notices, end_run, pop_notices,
-                              render_url_segmented, render_url_selectbox, unknown_page,
-                              url_value)
+                              render_url_segmented, render_url_selectbox, unknown_page, unpin,
+                              url_pin, url_value)
 
 # (script path from the repo root, label key, icon), in navigation order. The sidebar shows the
 # ones whose file exists; a test checks that every file in pages/ is here.
@@ -53,6 +54,7 @@ def existing_pages() -> list[tuple[str, str, str]]:
             and (admin or p[0] not in ADMIN_PAGES)]
 # A local file: a Material icon name as page_icon makes the browser fetch it from a CDN.
 ICON = REPO_ROOT / "components" / "assets" / "icon.png"
+APP_CSS = REPO_ROOT / "components" / "assets" / "app.css"
 
 
 @dataclass(frozen=True)
@@ -99,17 +101,24 @@ def render_frame(page_key: str) -> View:
     title_key = page_key if asked is None else "not_found_title"
     st.set_page_config(page_title=f"{t(title_key, lang)} · {t('app_title', lang)}",
                        page_icon=str(ICON), layout="wide",
-                       initial_sidebar_state="expanded")
+                       # open on a desktop, closed on a phone (where it would cover the page)
+                       initial_sidebar_state="auto")
+    # Static CSS of the app (focus outlines), from a file in the repository: no data in it.
+    st.html(APP_CSS)
     try:
-        loaded = get_loaded()
+        # A link pinned to a data version shows that version's figures, even after newer
+        # releases; otherwise the current version. Resolved once: one run, one version.
+        versions, current = version_ids()
+        pinned = url_pin(keys.VERSION, versions)
+        loaded = get_loaded(pinned if pinned not in (None, current) else None)
         ds, obs = loaded.ds, loaded.obs
     except DataError as exc:
         _render_data_error(exc, lang)
         st.stop()
 
     # Every shared parameter is checked before the sidebar (and its links) is drawn.
-    options = {key: PARAMS[key].options(ds, obs) for key in SHARED}
-    for key in SHARED:
+    options = {key: PARAMS[key].options(ds, obs) for key in SHARED if PARAMS[key].options}
+    for key in options:
         url_value(key, options[key], PARAMS[key].default)
 
     sidebar = st.sidebar
@@ -126,6 +135,11 @@ def render_frame(page_key: str) -> View:
         sidebar, t("period", lang), keys.PERIOD, options[keys.PERIOD], period_spec.default,
         lambda code: period_spec.labeller(code, ds, lang), t("period_help", lang))
     view = View(ds, obs, lang, industry, point, st.container())
+    if pinned not in (None, current):
+        view.notices.info(t("pinned_notice", lang, version=ds.version, built=ds.built_at[:10],
+                            current=current), icon=":material/push_pin:")
+        view.notices.button(t("show_latest", lang), key="show_latest_data",
+                            icon=":material/update:", on_click=unpin, args=(keys.VERSION,))
     if ds.manifest.get("synthetic"):
         # a benchmark dataset (tools/synth.py) must never be read as real statistics
         view.notices.error(t("synthetic_data", lang), icon=":material/science:")
@@ -207,4 +221,23 @@ def render_footer(view: View) -> None:
                  n_obs=len(ds["observations"]), n_sources=len(ds["sources"])))
     st.caption(t("footer_licence", lang))
     st.page_link("pages/9_data.py", label=t("footer_all_sources", lang),
-                 icon=":material/source:", query_params=current_params(keys.SHARED))
+                 icon=":material/source:", query_params=current_params(SHARED))
+    with st.expander(t("copy_link", lang), icon=":material/link:"):
+        st.caption(t("copy_link_help", lang, version=ds.version))
+        st.code(make_pinned_link(view), language=None, wrap_lines=True)
+
+
+def make_pinned_link(view: View) -> str:
+    """This view's address with its period and data version written out: opened after the
+    next release it shows the same figures (with a notice that newer ones exist)."""
+    params = {k: v for k, v in st.query_params.items()}
+    point = view.point
+    if point == LATEST:
+        points = available_points(view.obs)
+        point = points[0] if points else LATEST
+    if point != LATEST:
+        params[keys.PERIOD] = point
+    params[keys.VERSION] = view.ds.version
+    params.setdefault(keys.LANG, view.lang)
+    base = (st.context.url or "").split("?")[0]
+    return f"{base}?{urlencode(params)}"

@@ -12,7 +12,9 @@ from metrics.growth import (PeriodComparison, city_periods, comparison_periods, 
                             period_end_dates, period_grid, rank_figures, series_years,
                             trim_grid,
                             RANK_INDICATORS)
-from metrics.query import BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, Figure
+from metrics.periods import parse_period
+from metrics.query import (BENCHMARK_REGIONS, CITY, COUNTRY, LATEST, PROVINCE, Figure,
+                           available_points, end_to_point)
 
 from components import keys
 from components.charts import (make_empty_chart, make_gap_chart, make_period_bars_chart,
@@ -31,6 +33,9 @@ VIEWS = ("time", "period", "gap")
 DEFAULT_FIRST_YEAR = "2022"
 # Session key: the (indicator, industry) the held period was chosen under.
 PERIOD_CONTEXT = "_growth_period_context"
+# The sidebar point and the page's period seen at the last run (they follow each other).
+SIDEBAR_POINT = "_growth_sidebar_point"
+CHOSEN_PERIOD = "_growth_chosen_period"
 
 
 @dataclass(frozen=True)
@@ -83,13 +88,43 @@ def render_growth_controls(view) -> GrowthChoice:
     period = moved_from = None
     if periods:
         default = default_period(obs, indicator, view.industry, view.up_to) or periods[0]
+        _follow_sidebar(view, periods, default)
         moved_from = _follow_qingdao(view, indicator, periods, default)
         ind = ds.indicator(indicator)
         period = render_url_selectbox(c6, t("growth_at", lang), keys.GROWTH_AT, periods, default,
                                       lambda p: period_label(p, ind, lang))
+        if moved_from is None and st.session_state.get(PERIOD_CONTEXT) == (indicator,
+                                                                         view.industry):
+            _lead_sidebar(view, period, ind)
+        else:  # the page moved the period itself (a switch of indicator or industry)
+            st.session_state[CHOSEN_PERIOD] = period
     st.session_state[PERIOD_CONTEXT] = (indicator, view.industry)
     return GrowthChoice(indicator, mode, BENCHMARK_CHOICES[bench], year_from, year_to, period,
                         moved_from)
+
+
+def _follow_sidebar(view, periods: list[str], default: str) -> None:
+    """One period for every page: when the sidebar's point changes (here or on another page),
+    the page's period moves to the latest period as of that point."""
+    before = st.session_state.get(SIDEBAR_POINT)
+    st.session_state[SIDEBAR_POINT] = view.point
+    if before is not None and before != view.point:
+        set_url_value(keys.GROWTH_AT, default, default)
+
+
+def _lead_sidebar(view, period: str, indicator: dict) -> None:
+    """A period chosen here becomes the sidebar's point (when the sidebar offers it), so the
+    other pages show the same moment; the page then reruns once with both in step."""
+    chosen = st.session_state.get(CHOSEN_PERIOD)
+    st.session_state[CHOSEN_PERIOD] = period
+    if chosen is None or chosen == period:
+        return
+    end = parse_period(period, indicator["period_basis"])
+    point = end_to_point(end.year * 100 + end.end_month)
+    if point != view.point and point in available_points(view.obs):
+        set_url_value(keys.PERIOD, point, LATEST)
+        st.session_state[SIDEBAR_POINT] = point
+        st.rerun()
 
 
 def _follow_qingdao(view, indicator: str, periods: list[str], default: str) -> str | None:

@@ -7,6 +7,8 @@ parameter, so ``?lang=en&industry=C39&period=2024-05`` reproduces a view.
 LANG = "lang"
 INDUSTRY = "industry"
 PERIOD = "period"
+# A data version a link is pinned to (absent: the current version).
+VERSION = "v"
 
 # Page-specific controls (state in the URL too).
 DATA_TABLE = "table"
@@ -45,4 +47,4 @@ EXPORT_DIGITAL = "export_digital"
 EXPORT_INNOVATION = "export_innovation"
 EXPORT_TARGETS = "export_targets"
 
-SHARED = (LANG, INDUSTRY, PERIOD)
+SHARED = (LANG, INDUSTRY, PERIOD, VERSION)

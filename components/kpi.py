@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics.overview import Tile
 from metrics.periods import parse_period
-from metrics.query import available_points, end_to_point, point_to_end
+from metrics.query import end_to_point
 
 from components.i18n import t
 from components.labels import (figure_period_label, format_value, point_label, region_label,
@@ -37,22 +37,26 @@ def make_gap_line(view, tile: Tile, index: int) -> str:
     return t("gap_vs", lang, region=region, value=value, sign="", gap=gap.signed())
 
 
-def view_end(view) -> int | None:
-    """The month end the view is about (YYYYMM): the chosen period, else the newest period
-    with a Qingdao figure (the 'latest' view)."""
+def figure_end(fig, indicator: dict) -> int:
+    """A figure's period end as YYYYMM."""
+    period = parse_period(fig.period, indicator["period_basis"])
+    return period.year * 100 + period.end_month
+
+
+def view_end(view, tiles: Sequence[Tile]) -> int | None:
+    """The month end a row of tiles is read at: the chosen period, or in the 'latest' view the
+    newest period among the row's own figures (a row of growth rates is not judged against
+    a count dated later)."""
     if view.up_to is not None:
         return view.up_to
-    points = available_points(view.obs)
-    return point_to_end(points[0]) if points else None
+    ends = [figure_end(t.figure, view.ds.indicators_by_id[t.figure.indicator_id]) for t in tiles]
+    return max(ends) if ends else None
 
 
 def is_older(fig, indicator: dict, end: int | None) -> bool:
     """Whether a figure's period ends before the view's period (a tile must not read as
     current beside figures of the chosen period)."""
-    if end is None:
-        return False
-    period = parse_period(fig.period, indicator["period_basis"])
-    return period.year * 100 + period.end_month < end
+    return end is not None and figure_end(fig, indicator) < end
 
 
 def render_tile(view, tile: Tile, end: int | None = None) -> None:
@@ -105,7 +109,7 @@ def render_in_rows(items: Sequence, render_one: Callable[[object], None]) -> Non
 
 def render_tile_row(view, tiles: Sequence[Tile]) -> None:
     """Headline tiles in rows of three."""
-    end = view_end(view)
+    end = view_end(view, tiles)
     render_in_rows(tiles, lambda tile: render_tile(view, tile, end))
 
 

@@ -95,6 +95,9 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
           DEFAULT_INDUSTRY, lambda code, ds, lang: industry_label(ds, code, lang)),
     Param(keys.PERIOD, "period", EVERY_PAGE, lambda ds, obs: period_options(obs), LATEST,
           lambda code, ds, lang: point_label(code, lang)),
+    # A pinned data version: checked by the frame before the data is loaded (its options are
+    # the versions on disk, not values of the data), so it has no options here.
+    Param(keys.VERSION, "version_param", EVERY_PAGE),
     # 增速对比 Growth vs benchmarks
     Param(keys.GROWTH_INDICATOR, "growth_indicator", (GROWTH,)),
     Param(keys.GROWTH_VIEW, "growth_view", (GROWTH,)),

@@ -79,6 +79,39 @@ def url_value(key: str, options: Sequence[str], default: str) -> str:
     return value
 
 
+def url_pin(key: str, options: Sequence[str]) -> str | None:
+    """A value that pins the view (a data version): from the session once pinned, else from
+    the link; None when the view is not pinned. An unknown value gives a notice and no pin.
+
+    Unlike :func:`url_value` there is no default stored: a session that was never pinned
+    follows whatever is current at each run.
+    """
+    param(key)
+    _mark_checked(key)
+    state_key = _STATE + key
+    if state_key not in st.session_state:
+        raw = _link_value(key)
+        if raw is not None and raw not in options:
+            _notice("rejected", key, value=raw, default="")
+        st.session_state[state_key] = raw if raw in options else None
+    value = st.session_state[state_key]
+    if value is not None and value not in options:
+        value = st.session_state[state_key] = None
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != [value]:
+        st.query_params[key] = value
+    return value
+
+
+def unpin(key: str) -> None:
+    """Drop a pin (e.g. from a button's callback): the view follows the current data again."""
+    st.session_state[_STATE + key] = None
+    if key in st.query_params:
+        del st.query_params[key]
+
+
 def set_url_value(key: str, value: str, default: str) -> None:
     """Set ``key`` (e.g. from a widget's callback) in the session and the URL."""
     param(key)

@@ -32,7 +32,10 @@ SIDECAR = {"publisher": "青岛市统计局", "title": "2026年10月份规模以
 def copy_data(dest: Path) -> Path:
     """A copy of the repository's data folder without its source trees (src/, releases/)."""
     return Path(shutil.copytree(DATA_DIR, dest, ignore=shutil.ignore_patterns(
-        "src", "releases", ".lock", ".tmp-*", ".build-*")))
+        "src", "releases", ".lock", ".tmp-*", ".build-*",
+        # the base version only: the bundled releases (versions/, CURRENT) and their audit
+        # log are left out, so each test starts from the same single version
+        "versions", "CURRENT", "audit.jsonl")))
 
 
 @pytest.fixture(scope="session")

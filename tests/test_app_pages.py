@@ -84,9 +84,11 @@ def test_language_switch_keeps_filters():
 @pytest.mark.parametrize("breakage", ["corrupt", "missing", "invalid"])
 def test_broken_data_gives_message_not_traceback(breakage, tmp_path: Path, monkeypatch):
     import shutil
+    from metrics.store import resolve_current
+
     data = Path(shutil.copytree(REPO_ROOT / "data", tmp_path / "data",
-                                ignore=shutil.ignore_patterns("src", "geo")))
-    target = data / "observations.parquet"
+                                ignore=shutil.ignore_patterns("src", "geo", "releases")))
+    target = resolve_current(data)[1] / "observations.parquet"  # the version in use
     if breakage == "corrupt":
         target.write_bytes(b"not parquet at all")
     elif breakage == "missing":

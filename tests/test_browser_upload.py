@@ -22,7 +22,8 @@ SHOTS = Path(os.environ.get("QD_SCREENSHOT_DIR", "/tmp/qd-shots"))
 def data_copy(tmp_path: Path) -> Path:
     return Path(shutil.copytree(REPO_ROOT / "data", tmp_path / "data",
                                 ignore=shutil.ignore_patterns("src", "geo", "reference",
-                                                              "releases", AUDIT_NAME)))
+                                                              "releases", AUDIT_NAME,
+                                                              "versions", "CURRENT")))
 
 
 def _shot(page, name: str) -> None:

@@ -543,11 +543,13 @@ def _self_signed(tmp: Path) -> tuple[Path, Path]:
 
 
 def _published_version() -> str | None:
+    """The data version in use (CURRENT, else the base), as every replica must show it."""
+    from metrics.store import current_version_id
+
     data_dir = Path(os.environ.get("QD_DASHBOARD_DATA_DIR") or REPO_ROOT / "data")
-    manifest = data_dir / "manifest.json"
-    if not manifest.exists():
+    if not (data_dir / "manifest.json").exists():
         return None
-    return json.loads(manifest.read_text(encoding="utf-8")).get("data_version")
+    return current_version_id(data_dir)
 
 
 def _routes(access_log: Path) -> dict[str, set[str]]:

@@ -25,7 +25,9 @@ from components.params import (PARAMS, SHARED, clean_text, inline_code, page_par
                                shown_value)
 from components.provenance import md_escape
 from components.state import clean_search
+from metrics.ingest import history
 from metrics.load import load_dataset
+from metrics.paths import DATA_DIR
 from metrics.query import enrich_observations
 from tests.apptest import TIMEOUT_S, run_page
 
@@ -79,7 +81,10 @@ def address_bar(at) -> dict[str, str | list[str]]:
 def options():
     ds = load_dataset()
     obs = enrich_observations(ds)
-    return {k: list(PARAMS[k].options(ds, obs)) for k in SHARED}
+    out = {k: list(PARAMS[k].options(ds, obs)) for k in SHARED if PARAMS[k].options}
+    # the data version a link may be pinned to: the versions on disk
+    out[keys.VERSION] = [v["version"] for v in history(DATA_DIR)]
+    return out
 
 
 @pytest.fixture(scope="module")

@@ -42,7 +42,8 @@ def data_copy(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the bundled data folder, which the app reads for this test."""
     data = Path(shutil.copytree(REPO_ROOT / "data", tmp_path / "data",
                                 ignore=shutil.ignore_patterns("src", "geo", "reference",
-                                                              "releases", AUDIT_NAME)))
+                                                              "releases", AUDIT_NAME,
+                                                              "versions", "CURRENT")))
     monkeypatch.setenv(DATA_DIR_ENV, str(data))
     forget_loaded()
     yield data

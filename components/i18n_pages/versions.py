@@ -3,6 +3,11 @@
 STRINGS = {
     "zh": {
         "revised_mark": "修订",
+        "version_param": "数据版本",
+        "pinned_notice": "此链接固定在数据版本 {version}（{built}）上，显示的是当时的数据；此后已发布更新的数据（当前版本 {current}）。",
+        "show_latest": "显示最新数据",
+        "copy_link": "复制此视图的固定链接",
+        "copy_link_help": "链接写明了时点和数据版本 {version}：日后有新数据发布时，打开它仍显示同样的数字，并提示已有更新数据。点右上角按钮复制。",
         "synthetic_data": "合成数据：当前数据为基准测试生成的虚构数据，不是真实统计数字。",
         "older_mark": "较早时期",
         "older_help": "该数值的时期（{period}）早于所选时点（{view}），不是当期数据。",
@@ -58,6 +63,11 @@ STRINGS = {
     },
     "en": {
         "revised_mark": "revised",
+        "version_param": "Data version",
+        "pinned_notice": "This link is pinned to data version {version} ({built}) and shows the figures as they were then; newer data have been published since (current version {current}).",
+        "show_latest": "Show the latest data",
+        "copy_link": "Copy a pinned link to this view",
+        "copy_link_help": "The link writes out the period and data version {version}: opened after a later release it still shows the same figures, with a notice that newer ones exist. Copy it with the button at its right.",
         "synthetic_data": "Synthetic data: these figures were made up for a benchmark; they are not real statistics.",
         "older_mark": "earlier period",
         "older_help": "This figure's period ({period}) ends before the period you are looking at ({view}): it is not a figure for that period.",
