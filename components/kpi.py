@@ -10,8 +10,8 @@ from metrics.periods import parse_period
 from metrics.query import end_to_point
 
 from components.i18n import t
-from components.labels import (figure_period_label, format_value, point_label, region_label,
-                               unit_label)
+from components.labels import (figure_period_label, format_value, is_multiplier_unit,
+                               point_label, region_label, unit_label)
 from components.provenance import md_escape, render_source_popover
 
 TILES_PER_ROW = 3
@@ -68,7 +68,10 @@ def render_tile(view, tile: Tile, end: int | None = None) -> None:
     if fig.industry_code != "ALL":
         label = f"{ds.name('industries', fig.industry_code, lang)} · {label}"
     unit = unit_label(ind, lang)
-    if unit != "%":
+    # the unit goes with the value where it reads better there ('%', 'CNY 130 billion'), and
+    # is not repeated when the name says it ('Smart factories', not '... (factories)')
+    in_value = unit == "%" or (lang == "en" and is_multiplier_unit(unit))
+    if not in_value and unit.lower() not in label.lower():
         label += f"（{unit}）" if lang == "zh" else f" ({unit})"
     first_gap = next((g for g in tile.gaps if g is not None), None)
     delta = None
@@ -80,7 +83,7 @@ def render_tile(view, tile: Tile, end: int | None = None) -> None:
         # The name above the value, in full: st.metric cuts long labels to one line, and "share
         # of the province's land" and "... tax" must stay apart.
         st.markdown(f"**{md_escape(label)}**")
-        st.metric(label, format_value(fig.value, fig.qualifier, ind, lang, with_unit=unit == "%"),
+        st.metric(label, format_value(fig.value, fig.qualifier, ind, lang, with_unit=in_value),
                   delta=delta, delta_color="inverse" if lang == "zh" else "normal",
                   label_visibility="collapsed")
         status = "" if fig.status == "published" else f" · {t('status_' + fig.status, lang)}"

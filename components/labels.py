@@ -35,6 +35,16 @@ def figure_industry_label(ds: Dataset, industry_code: str, indicator: dict, lang
     return industry_label(ds, industry_code, lang)
 
 
+# English units that are themselves multipliers, written out in the value instead.
+HUNDRED_MILLION_YUAN = "100 million yuan"
+TEN_THOUSAND = "10 thousand "
+
+
+def is_multiplier_unit(unit: str) -> bool:
+    """Whether an English unit is a multiplier written into the value ('CNY 130 billion')."""
+    return unit.startswith((HUNDRED_MILLION_YUAN, TEN_THOUSAND))
+
+
 def unit_label(indicator: dict, lang: str) -> str:
     """The indicator's unit in ``lang``."""
     return indicator[f"unit_{lang}"]
@@ -51,8 +61,15 @@ def format_value(value: float, qualifier: str, indicator: dict, lang: str,
         core = f"{number}%"
     elif unit and lang == "zh":
         core = f"{number}{unit}"
+    elif unit.startswith(HUNDRED_MILLION_YUAN):
+        # 1,300亿元 reads "CNY 130 billion", 13,000亿元 "CNY 1.3 trillion", as economists write
+        billions = round(value / 10, 6)
+        core = (f"CNY {format_number(round(billions / 1000, 6))} trillion" if billions >= 1000
+                else f"CNY {format_number(billions)} billion")
+    elif unit.startswith(TEN_THOUSAND):
+        # 45万辆 reads "450,000 vehicles"
+        core = f"{format_number(round(value * 10_000, 6))} {unit[len(TEN_THOUSAND):]}"
     elif unit:
-        # "13,000 × 100 million yuan": a unit that is itself a number needs the sign
         core = f"{number} × {unit}" if unit[0].isdigit() else f"{number} {unit}"
     else:
         core = number

@@ -87,10 +87,23 @@ def make_figure_details(ds: Dataset, fig: Figure, lang: str) -> str:
     if fig.derivation:
         lines.append(f"- {t('derivation', lang)}: {md_escape(fig.derivation)}")
     if fig.note:
-        lines.append(f"- {t('note', lang)}: {md_escape(fig.note)}")
+        lines.append(f"- {t('note', lang)}: {md_escape(readable_note(ds, fig.note))}")
     if fig.revised:
         lines += make_vintage_lines(ds, fig, ind, lang)
     return "\n".join(lines)
+
+
+_SOURCE_ID = re.compile(r"\b[a-z0-9][a-z0-9_-]{5,}\b")
+
+
+def readable_note(ds: Dataset, note: str) -> str:
+    """A note with the source ids it mentions ('also reported by stheadline-2025-12-27-…')
+    written as publisher and date, as a reader knows them."""
+    def name(match: re.Match) -> str:
+        src = ds.sources_by_id.get(match.group(0))
+        return f"{src['publisher']} ({src['date_published']})" if src else match.group(0)
+
+    return _SOURCE_ID.sub(name, note)
 
 
 def make_vintage_lines(ds: Dataset, fig: Figure, ind: dict, lang: str) -> list[str]:

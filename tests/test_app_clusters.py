@@ -141,7 +141,7 @@ def test_figure_measure_keeps_missing_districts_missing():
     assert "100 million yuan" in shown["colorbar"]["title"]["text"]
     hover = dict(shown["customdata"])["370211"]
     assert hover == ("Huangdao District (West Coast New Area)<br>Gross domestic product: "
-                     "2,656.77 × 100 million yuan<br>Jan-Jun 2025")
+                     "CNY 265.677 billion<br>Jan-Jun 2025")
     assert dict(missing["customdata"])["370213"] == (
         "Licang District<br>No published figure<br>Gross domestic product, Jan-Jun 2025")
     table = at.dataframe[0].value.set_index("Region code")

@@ -43,8 +43,8 @@ def test_english_catalogue_has_no_chinese_except_language_label():
     (12, ">=", "%", "zh", "12%以上"), (-2.3, "", "%", "en", "-2.3%"),
     (95, ">", "%", "zh", "超过95%"), (95, ">", "%", "en", "more than 95%"),
     (500, ">=", "家", "zh", "500家以上"), (12, ">=", "%", "en", "12% or more"),
-    (1300, ">", "100 million yuan", "en", "more than 1,300 × 100 million yuan"),
-    (13000, "~", "100 million yuan", "en", "about 13,000 × 100 million yuan")])
+    (1300, ">", "100 million yuan", "en", "more than CNY 130 billion"),
+    (13000, "~", "100 million yuan", "en", "about CNY 1.3 trillion")])
 def test_format_value(value, qual, unit, lang, expected):
     ind = {"unit_zh": unit, "unit_en": unit}
     assert format_value(value, qual, ind, lang) == expected
