@@ -2,31 +2,16 @@
 with a notice that newer data exist (issue 11 item 9)."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from components import keys
-from components.data import DATA_DIR_ENV, forget_loaded
 from metrics.ingest import publish_files
-from metrics.paths import REPO_ROOT
-from metrics.store import AUDIT_NAME
 from tests.apptest import run_page, texts
-from tests.test_versions_app import REVISION_CSV, REVISION_SIDECAR
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch) -> Path:
-    data = Path(shutil.copytree(REPO_ROOT / "data", tmp_path / "data",
-                                ignore=shutil.ignore_patterns("src", "geo", "reference",
-                                                              "releases", AUDIT_NAME,
-                                                              "versions", "CURRENT")))
-    monkeypatch.setenv(DATA_DIR_ENV, str(data))
-    forget_loaded()
-    yield data
-    forget_loaded()
+from tests.test_versions_app import (REVISION_CSV, REVISION_SIDECAR,  # noqa: F401
+                                     data_copy)  # a fixture: a base-only copy of data/
 
 
 def _headline(at) -> str:

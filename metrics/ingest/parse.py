@@ -408,24 +408,34 @@ def parse_wide(release: Release, grid: Grid, ref: Reference, today: date) -> Par
             if i < len(row) and not is_blank(row[i]):
                 out.skipped.append(f"row {r} ({raw_label}): 绝对量 {cell_text(row[i])} not "
                                    "imported (no level indicator for this table)")
-        for i, basis, header, unit in columns:
-            raw = row[i] if i < len(row) else None
-            if is_blank(raw):
-                continue
-            ind_id = indicators[basis]
-            indicator = ref.indicator_rows[ind_id]
-            cell_where = {**where, "column": header}
-            try:
-                check_period(period, indicator["period_basis"], today, cell_where)
-                value = _growth_value(raw, indicator, unit, cell_where)
-            except IngestError as exc:
-                out.refused.append(exc)
-                continue
-            quote = f"{title}：{raw_label}，{header} {cell_text(raw)}"
-            out.candidates.append(Candidate(ind_id, region, industry, period, value, "",
-                                            "published", quote, None,
-                                            IngestError(**cell_where, problem="").where()))
+        _read_growth_cells(out, row, columns, indicators, ref, (region, industry, period),
+                           today, where, f"{title}：{raw_label}，")
     return out
+
+
+def _read_growth_cells(out: Parsed, row: list, columns: list, indicators: dict[str, str],
+                       ref: Reference, key: tuple[str, str, str], today: date, where: dict,
+                       quote_head: str) -> None:
+    """The growth cells of one table row (month and cumulative columns) as candidates; a cell
+    that breaks a rule is refused with its column. The quote is the table's title, the row's
+    label, the column's header and the cell as written."""
+    region, industry, period = key
+    for i, basis, header, unit in columns:
+        raw = row[i] if i < len(row) else None
+        if is_blank(raw):
+            continue
+        ind_id = indicators[basis]
+        indicator = ref.indicator_rows[ind_id]
+        cell_where = {**where, "column": header}
+        try:
+            check_period(period, indicator["period_basis"], today, cell_where)
+            value = _growth_value(raw, indicator, unit, cell_where)
+        except IngestError as exc:
+            out.refused.append(exc)
+            continue
+        out.candidates.append(Candidate(ind_id, region, industry, period, value, "", "published",
+                                        f"{quote_head}{header} {cell_text(raw)}", None,
+                                        IngestError(**cell_where, problem="").where()))
 
 
 # -- district table --------------------------------------------------------------------------
@@ -473,23 +483,8 @@ def parse_district(release: Release, grid: Grid, ref: Reference, today: date) ->
                                            problem=f"unknown district name {raw_label!r}",
                                            rule="district"))
             continue
-        for i, basis, text, unit in columns:
-            raw = row[i] if i < len(row) else None
-            if is_blank(raw):
-                continue
-            ind_id = indicators[basis]
-            indicator = ref.indicator_rows[ind_id]
-            cell_where = {**where, "column": text}
-            try:
-                check_period(period, indicator["period_basis"], today, cell_where)
-                value = _growth_value(raw, indicator, unit, cell_where)
-            except IngestError as exc:
-                out.refused.append(exc)
-                continue
-            quote = f"{title}：{raw_label}，{text} {cell_text(raw)}"
-            out.candidates.append(Candidate(ind_id, code, "ALL", period, value, "", "published",
-                                            quote, None,
-                                            IngestError(**cell_where, problem="").where()))
+        _read_growth_cells(out, row, columns, indicators, ref, (code, "ALL", period), today,
+                           where, f"{title}：{raw_label}，")
     return out
 
 
