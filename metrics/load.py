@@ -56,17 +56,17 @@ def _check_declared_size(name: str, path: Path, file: str) -> None:
 
 def _check_cell_sizes(table: pa.Table, file: str) -> None:
     """Refuse text cells or lists longer than any real figure needs, before pandas sees them."""
-    for field in table.schema:
-        column = table.column(field.name)
-        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+    for col in table.schema:
+        column = table.column(col.name)
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
             longest = pc.max(pc.utf8_length(column)).as_py() or 0
             if longest > MAX_TEXT_CHARS:
-                raise DataError(file, field.name, None, f"a text of {longest:,} characters, over "
+                raise DataError(file, col.name, None, f"a text of {longest:,} characters, over "
                                 f"the limit of {MAX_TEXT_CHARS:,}")
-        elif pa.types.is_list(field.type):
+        elif pa.types.is_list(col.type):
             longest = pc.max(pc.list_value_length(column)).as_py() or 0
             if longest > MAX_LIST_ITEMS:
-                raise DataError(file, field.name, None, f"a list of {longest:,} items, over the "
+                raise DataError(file, col.name, None, f"a list of {longest:,} items, over the "
                                 f"limit of {MAX_LIST_ITEMS}")
 
 
@@ -86,13 +86,13 @@ def load_table(name: str, data_dir: Path = DATA_DIR, shown_dir: Path | None = No
     except (pa.ArrowException, OSError) as exc:
         log.warning("unreadable Parquet %s: %s", path, exc)
         raise DataError(file, None, None, f"not a readable Parquet file. {REBUILD_HINT}") from None
-    for field in spec.schema:
-        if field.name not in table.schema.names:
-            raise DataError(file, field.name, None, f"missing column. {REBUILD_HINT}")
-        actual = table.schema.field(field.name).type
-        if actual != field.type:
-            raise DataError(file, field.name, None,
-                            f"type {actual}, expected {field.type}. {REBUILD_HINT}")
+    for expected in spec.schema:
+        if expected.name not in table.schema.names:
+            raise DataError(file, expected.name, None, f"missing column. {REBUILD_HINT}")
+        actual = table.schema.field(expected.name).type
+        if actual != expected.type:
+            raise DataError(file, expected.name, None,
+                            f"type {actual}, expected {expected.type}. {REBUILD_HINT}")
     extra = [n for n in table.schema.names if n not in spec.schema.names]
     if extra:
         raise DataError(file, extra[0], None, f"unexpected column. {REBUILD_HINT}")

@@ -2,10 +2,7 @@
 with a notice that newer data exist (issue 11 item 9)."""
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
-
-import pytest
 
 from components import keys
 from metrics.ingest import publish_files
