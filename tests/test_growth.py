@@ -236,4 +236,4 @@ def test_rank_only_for_the_chosen_indicator_industry_and_period():
     other = next(e for e in at.expander if e.label.startswith("Other published ranks"))
     assert other.label.startswith("Other published ranks")
     assert any("No. 2 (2024), a rank of Industrial value added, YoY growth (cumulative) for "
-               "Industry above" in m for m in plain(other.markdown))
+               "All above-scale industry" in m for m in plain(other.markdown))
