@@ -79,11 +79,12 @@ def make_versions_table(folder, lang: str) -> pd.DataFrame:
     """Every data version, oldest first: id, time, files imported, added / revised / removed."""
     from metrics.ingest import history
 
-    rows = [[v["version"], v["time"].replace("T", " ").rstrip("Z"),
-             "; ".join(v["inputs"]) if v["parent"] else t("versions_base", lang),
-             v["added"], v["revised"], v["removed"],
+    rows = [[v["version"],
              t("versions_current", lang) if v["current"]
-             else t("versions_interrupted", lang) if v["interrupted"] else ""]
+             else t("versions_interrupted", lang) if v["interrupted"] else "",
+             v["time"].replace("T", " ").rstrip("Z"), v["added"], v["revised"], v["removed"],
+             "; ".join(v["inputs"]) if v["parent"] else t("versions_base", lang)]
             for v in history(folder)]
-    cols = ["version", "time", "inputs", "added", "revised", "removed", "current"]
+    # the long list of files last, so that the counts stay in view
+    cols = ["version", "current", "time", "added", "revised", "removed", "inputs"]
     return pd.DataFrame(rows, columns=[t(f"versions_col_{c}", lang) for c in cols])
