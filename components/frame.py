@@ -142,7 +142,7 @@ def render_frame(page_key: str) -> View:
                             icon=":material/update:", on_click=unpin, args=(keys.VERSION,))
     if ds.manifest.get("synthetic"):
         # a benchmark dataset (tools/synth.py) must never be read as real statistics
-        view.notices.error(t("synthetic_data", lang), icon=":material/science:")
+        view.notices.warning(t("synthetic_data", lang), icon=":material/science:")
     if asked is not None:
         _render_not_found(view, asked)
         render_link_notices(view)
