@@ -102,9 +102,14 @@ def render_tile(view, tile: Tile, end: int | None = None) -> None:
 
 
 def render_in_rows(items: Sequence, render_one: Callable[[object], None]) -> None:
-    """Lay out any tiles in rows of TILES_PER_ROW columns, ``render_one`` drawing each."""
+    """Lay out any tiles in rows of TILES_PER_ROW columns, ``render_one`` drawing each.
+
+    A section of fewer tiles spreads them over the page's width (two tiles, two halves), so a
+    wide screen is not left a third empty; a single tile keeps half the width.
+    """
+    per_row = TILES_PER_ROW if len(items) >= TILES_PER_ROW else max(2, len(items))
     for start in range(0, len(items), TILES_PER_ROW):
-        cols = st.columns(TILES_PER_ROW)
+        cols = st.columns(per_row)
         for col, item in zip(cols, items[start:start + TILES_PER_ROW]):
             with col:
                 render_one(item)
