@@ -100,7 +100,8 @@ class ObservationIndex:
     """
 
     def __init__(self, obs: pd.DataFrame):
-        self.obs = obs
+        # a weak reference: the index must not keep an old version's frame alive
+        self._obs = weakref.ref(obs)
         # chronological order once, so every selection comes out sorted
         order = obs.sort_values(["end", "period"], kind="stable").index
         self.sorted = obs.loc[order]
@@ -141,7 +142,7 @@ def register_index(obs: pd.DataFrame) -> ObservationIndex:
 
 def _index_of(obs: pd.DataFrame) -> ObservationIndex | None:
     index = _INDEXES.get(id(obs))
-    return index if index is not None and index.obs is obs else None
+    return index if index is not None and index._obs() is obs else None
 
 
 def end_to_point(end: int) -> str:

@@ -128,11 +128,29 @@ def _ms(values: list[float]) -> tuple[float, float]:
 
 def bench_rerun(repeat: int, data_dir: Path | None, pages: list[str],
                 timeout_s: float) -> list[Row]:
-    """Warm rerun time of each page with AppTest, and of a one-line page."""
+    """Warm rerun time of each page with AppTest, and of a one-line page.
+
+    The data folder and the error-details option are set for the measurement only and put
+    back afterwards (this also runs inside the test process).
+    """
     from streamlit import config
-    from streamlit.testing.v1 import AppTest
+    saved_dir = os.environ.get(DATA_DIR_ENV)
+    saved_details = config.get_option("client.showErrorDetails")
     if data_dir is not None:
         os.environ[DATA_DIR_ENV] = str(data_dir)
+    try:
+        return _bench_rerun(repeat, pages, timeout_s)
+    finally:
+        if saved_dir is None:
+            os.environ.pop(DATA_DIR_ENV, None)
+        else:
+            os.environ[DATA_DIR_ENV] = saved_dir
+        config.set_option("client.showErrorDetails", saved_details)
+
+
+def _bench_rerun(repeat: int, pages: list[str], timeout_s: float) -> list[Row]:
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
     rows: list[Row] = []
 
     def measure(at) -> list[float]:
