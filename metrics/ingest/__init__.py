@@ -45,6 +45,8 @@ class Preview:
     layouts: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     sources: list[tuple[dict, list[Candidate]]] = field(default_factory=list)
+    # the current version's tables the preview was made against (the next version's start)
+    current_tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
     def refused(self) -> list[IngestError]:
@@ -105,7 +107,7 @@ def _prepare(paths: list[Path], data_dir: Path, allow_implausible: bool, today: 
     kept = {id(c) for c in candidates}
     preview.sources = [(s, [c for c in cands if id(c) in kept]) for s, cands in sources.values()]
     preview.sources = [(s, c) for s, c in preview.sources if c]
-    preview._tables = tables  # type: ignore[attr-defined]
+    preview.current_tables = tables
     return preview
 
 
@@ -166,7 +168,7 @@ def publish_files(paths: list[Path], data_dir: Path, *, allow_implausible: bool 
                       counts=changes.counts(), parent=preview.parent)
                 return None, preview
             version_id = new_version_id(inputs_digest(preview.parent, preview.releases), data_dir)
-            tables = next_tables(preview._tables, changes, preview.sources,  # type: ignore
+            tables = next_tables(preview.current_tables, changes, preview.sources,
                                  preview.parent, version_id, today)
             check = {k: v.assign(**{FILE_COL: f"{k} (next version)",
                                     ROW_COL: [f"row {i + 1}" for i in range(len(v))]})
