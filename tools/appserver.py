@@ -27,6 +27,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(base: str, proc: subprocess.Popen, timeout_s: float,
+                 poll_s: float = 0.3) -> bool:
+    """Poll the server's health endpoint until it answers 200 (True), or until the process
+    exits or ``timeout_s`` passes (False). Shared with the browser tests' server."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(poll_s)
+
+
 def rss_mb(pid: int) -> float | None:
     """Resident memory of ``pid`` and its children in MB (from /proc), None once it is gone."""
     total = 0
@@ -115,17 +132,8 @@ def start_server(data_dir: Path | None = None, script: Path | None = None,
 
     threading.Thread(target=_drain, daemon=True).start()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            server = Server(base, proc, t0, 0.0, log)
-            server.stop()
-            raise RuntimeError("streamlit did not start:\n" + "\n".join(log[-30:]))
-        time.sleep(0.05)
+    if not wait_healthy(base, proc, START_TIMEOUT_S, poll_s=0.05):
+        server = Server(base, proc, t0, 0.0, log)
+        server.stop()
+        raise RuntimeError("streamlit did not start:\n" + "\n".join(log[-30:]))
     return Server(base, proc, t0, time.perf_counter() - t0, log)
