@@ -1,0 +1,120 @@
+"""No figure is shown under an official publisher with a link to a copy (a content farm, a news
+site) unless the copy warning is beside it; the original is linked when its address is known."""
+from __future__ import annotations
+
+import pytest
+
+from metrics.citation import is_official_host, make_citation, url_domain
+from metrics.load import load_dataset
+
+# The publishers whose own pages are on government sites, named one by one (not through the
+# module's pattern, so that a pattern too narrow fails here).
+OFFICIAL = {"国家统计局", "青岛市统计局", "山东省统计局", "城阳区统计局", "青岛西海岸新区统计局",
+            "黄岛区人民政府(政府工作报告)", "青岛西海岸新区政务网"}
+WARN = {"zh": ("转载：", "未核对原文"), "en": ("copied on ", "original not checked")}
+
+
+def _assert_warned(src: dict, lang: str) -> None:
+    cit = make_citation(src, lang)
+    assert cit["link_is_copy"], (src["source_id"], cit)
+    assert cit["warning"], src["source_id"]
+    for word in WARN[lang]:
+        assert word in cit["publisher"], (src["source_id"], cit["publisher"])
+    assert cit["publisher"].startswith(src["publisher"])
+    # the copy's site is named: as recorded, or the domain of the link followed
+    assert cit["carrier"] and (cit["carrier"] == (src.get("carrier") or "")
+                               or cit["carrier"] == url_domain(cit["link"]))
+    assert cit["carrier"] in cit["publisher"]
+
+
+@pytest.fixture(scope="module")
+def shown_sources():
+    """Every source that an observation of the current bundled version cites."""
+    ds = load_dataset()
+    ids = set(ds["observations"]["source_id"])
+    return [s for s in ds["sources"].to_dict("records") if s["source_id"] in ids]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bundled_official_figures_never_link_a_copy_silently(shown_sources, lang):
+    checked = 0
+    for src in shown_sources:
+        cit = make_citation(src, lang)
+        link = cit["link"]
+        copy_link = bool(link) and (
+            (src["publisher"] in OFFICIAL and not is_official_host(link))
+            or (bool(src.get("carrier_url")) and link == src["carrier_url"])
+            or (src["tier"] == "C" and not src.get("carrier")))
+        if copy_link:
+            _assert_warned(src, lang)
+            checked += 1
+        if src["tier"] == "C":
+            assert cit["warning"], src["source_id"]
+    assert checked > 50  # today most NBS figures are read on copies
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bundled_originals_are_linked_when_known(shown_sources, lang):
+    for src in shown_sources:
+        url, carrier_url = src.get("url") or "", src.get("carrier_url") or ""
+        if url and carrier_url and url_domain(url) != url_domain(carrier_url):
+            cit = make_citation(src, lang)
+            assert cit["link"] == url and not cit["link_is_copy"]
+            assert cit["carrier_link"] == carrier_url
+            assert cit["warning"]  # still says the figure was read on a copy
+
+
+HAND_MADE = [
+    # not migrated: tier C, link is the farm's
+    {"source_id": "farm", "publisher": "国家统计局", "title": "t", "url":
+     "http://www.kbm75.com/news/1.html", "tier": "C", "carrier": None, "carrier_url": None},
+    # migrated, original not found: url is the carrier's address again
+    {"source_id": "farm2", "publisher": "国家统计局", "title": "t", "url":
+     "http://m.jz8899.net/a/2.html", "tier": "C", "carrier": "jz8899.net",
+     "carrier_url": "http://m.jz8899.net/a/2.html"},
+    # tier B in the row but an NBS figure linked on a non-government site with no carrier
+    {"source_id": "farm3", "publisher": "国家统计局", "title": "t", "url":
+     "https://dongdongliu.com/p/3", "tier": "B", "carrier": None, "carrier_url": None},
+    # the carrier is named but has no link of its own; url is not a government page
+    {"source_id": "farm4", "publisher": "青岛市统计局", "title": "t", "url":
+     "http://vagaawaga.net.cn/x", "tier": "C", "carrier": "vagaawaga.net.cn", "carrier_url": ""},
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("src", HAND_MADE, ids=[s["source_id"] for s in HAND_MADE])
+def test_hand_made_copies_are_warned(src, lang):
+    _assert_warned(src, lang)
+
+
+def test_the_issue_wording():
+    src = HAND_MADE[0]
+    assert make_citation(src, "zh")["publisher"] == "国家统计局（转载：kbm75.com，未核对原文）"
+    assert make_citation(src, "en")["publisher"] == (
+        "国家统计局 (copied on kbm75.com, original not checked)")
+
+
+def test_original_known_is_linked_with_the_carrier_named():
+    src = {"publisher": "国家统计局", "url": "https://www.stats.gov.cn/sj/zxfb/1.html",
+           "tier": "C", "carrier": "cdmia.com.cn",
+           "carrier_url": "http://cdmia.com.cn/news/detail/8172.html"}
+    for lang in ("zh", "en"):
+        cit = make_citation(src, lang)
+        assert cit["link"] == src["url"] and not cit["link_is_copy"]
+        assert "cdmia.com.cn" in cit["publisher"] and "cdmia.com.cn" in cit["warning"]
+
+
+def test_own_pages_carry_no_warning():
+    own = [{"publisher": "国家统计局", "url": "https://www.stats.gov.cn/sj/zxfb/1.html",
+            "tier": "A", "carrier": None, "carrier_url": None},
+           {"publisher": "新华社", "url": "http://www.news.cn/2024/a.htm", "tier": "B"},
+           {"publisher": "青岛日报/观海新闻", "url": None, "tier": "B"}]
+    for src in own:
+        cit = make_citation(src, "zh")
+        assert cit["publisher"] == src["publisher"] and not cit["warning"]
+        assert not cit["link_is_copy"]
+
+
+def test_copy_without_any_address():
+    cit = make_citation({"publisher": "国家统计局", "url": "", "tier": "C"}, "en")
+    assert cit["link"] == "" and "not checked" in cit["publisher"] and cit["warning"]
