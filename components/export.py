@@ -38,7 +38,8 @@ def render_zip_download(view, df: pd.DataFrame, stem: str, key: str, *, title: s
     sources = [view.ds.source(s) for s in dict.fromkeys(source_ids)]
     words = {k: t(f"readme_{k}", view.lang) for k in ("rows", "encoding", "cite", "sources",
                                                       "repost")}
-    readme = make_readme(title, description, view.ds.version, context, len(df), sources, words)
+    readme = make_readme(title, description, view.ds.version, context, len(df), sources, words,
+                         view.lang)
     meta = {**metadata, "data_version": view.ds.version, "built_at": view.ds.built_at,
             "filters": context, "rows": len(df)}
     name = export_file_name(stem, view).removesuffix(".csv")

@@ -51,10 +51,15 @@ README_WORDS = {
 
 
 def make_readme(title: str, description: str, version: str, filters: dict[str, str],
-                n_rows: int, sources: list[dict], words: dict[str, str] | None = None) -> str:
+                n_rows: int, sources: list[dict], words: dict[str, str] | None = None,
+                lang: str = "en") -> str:
     """The readme of a download bundle: what the rows are, which view, which data, sources.
 
-    ``filters`` holds the filter and data-version columns of the CSV (export context)."""
+    ``filters`` holds the filter and data-version columns of the CSV (export context). A
+    source read on a copy is cited as on screen (metrics.citation): the publisher with the copy
+    warning, the original's link when known."""
+    from metrics.citation import make_citation
+
     w = {**README_WORDS, **(words or {})}
     lines = [title, "=" * len(title), "", description, "", f"{w['rows']}: {n_rows}"]
     lines += [f"{k}: {v}" for k, v in filters.items() if v]
@@ -64,9 +69,10 @@ def make_readme(title: str, description: str, version: str, filters: dict[str, s
     if sources:
         lines.append(f"{w['sources']} ({len(sources)}):")
         for src in sources:
+            cit = make_citation(src, lang)
             repost = f" [{w['repost']}]" if src.get("tier") == "C" else ""
-            lines.append(f"- {src['publisher']}: {src['title']} ({src['date_published']})"
-                         f"{repost} {src.get('url') or ''}".rstrip())
+            lines.append(f"- {cit['publisher']}: {src['title']} ({src['date_published']})"
+                         f"{repost} {cit['link']}".rstrip())
     return "\n".join(lines) + "\n"
 
 

@@ -128,7 +128,8 @@ def test_readme_of_a_bundle_names_view_data_and_sources():
                               "url": "http://e.org", "tier": "C"}])
     assert readme.splitlines()[:2] == ["Observations", "============"]
     assert "Data version: abc123" in readme and "Industry: HT" in readme and "Search:" not in readme
-    assert "- 青岛日报: 标题 (2024-07)" in readme and "- x: y (2025) [repost] http://e.org" in readme
+    assert "- 青岛日报: 标题 (2024-07)" in readme and (
+        "- x (copied on e.org, original not checked): y (2025) [repost] http://e.org" in readme)
 
 
 def test_no_gap_against_an_inferred_period():
