@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components import keys
+from components.coverage_view import render_coverage
 from components.data import data_dir, get_sidecar
 from components.export import render_csv_download, render_zip_download
 from components.frame import render_footer, render_frame
@@ -78,4 +79,5 @@ with c2:
                         else {}, source_ids=source_ids,
                         extra=filters)
 
+render_coverage(view)
 render_footer(view)
