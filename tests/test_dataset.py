@@ -202,3 +202,40 @@ def test_release_quotes_contain_their_values(ds):
     for _, r in rows.iterrows():
         squashed = re.sub(r"[,，\s]", "", r["quote"])
         assert f"{abs(r['value']):g}" in squashed, (r["source_id"], r["value"], r["quote"])
+
+
+# Publishers that are official bodies: their figures must never be linked to another site as if
+# it were theirs (issue 9: 国家统计局 with a link to a content farm).
+OFFICIAL_PUBLISHER = re.compile(r"统计局|人民政府|国务院|工业和信息化|政务|新华社|政府新闻办")
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlparse
+
+    return urlparse(url).netloc.lower()
+
+
+def test_official_publishers_link_only_to_their_originals(ds):
+    """An official publisher's url is an official address (gov.cn) or empty; a copy it was read
+    on is named as the carrier, with the copy's link apart."""
+    src = ds["sources"].fillna("")
+    official = src[src["publisher"].str.contains(OFFICIAL_PUBLISHER)]
+    assert len(official) > 40
+    for _, r in official.iterrows():
+        assert r["url"] == "" or _host(r["url"]).endswith("gov.cn"), (r["source_id"], r["url"])
+        if r["carrier_url"]:
+            assert r["carrier"], r["source_id"]
+
+
+def test_copies_name_their_carrier(ds):
+    """A copy's address is never shown as the original's: a carrier link differs from the url, a
+    carrier link has the carrier's name, and a tier-C url belongs to the publisher itself (the
+    site is the publisher when the original outlet is not named) or to a government site."""
+    src = ds["sources"].fillna("")
+    assert ((src["carrier_url"] == "") | (src["carrier_url"] != src["url"])).all()
+    assert ((src["carrier_url"] == "") | (src["carrier"] != "")).all()
+    for _, r in src[(src["tier"] == "C") & (src["url"] != "")].iterrows():
+        host = _host(r["url"])
+        labels = [lab for lab in host.split(".") if lab not in ("www", "m", "com", "cn", "net")]
+        assert host.endswith("gov.cn") or any(lab in r["publisher"].lower() for lab in labels), (
+            r["source_id"], r["publisher"], r["url"])

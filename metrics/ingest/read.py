@@ -244,7 +244,10 @@ def read_sidecar(path: Path, name: str, today: date) -> tuple[dict, str]:
                           "tier", rule="sidecar")
     meta = {str(k): ("" if v is None else normalise_text(str(v)).strip())
             for k, v in meta.items()}
-    missing = [k for k in SIDECAR_REQUIRED if not meta.get(k)]
+    # url is the original publisher's address; it may stay empty when that address is unknown
+    # and the copy actually read is named (carrier_url).
+    missing = [k for k in SIDECAR_REQUIRED if not meta.get(k)
+               and not (k == "url" and meta.get("carrier_url"))]
     if missing:
         raise IngestError(side_name, f"incomplete sidecar: missing {', '.join(missing)}",
                           column=missing[0], rule="sidecar")
