@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from urllib.parse import quote as url_quote
 
 import pandas as pd
 import streamlit as st
@@ -25,8 +24,8 @@ from components.kpi import render_in_rows
 from components.labels import (figure_industry_label, figure_period_label, format_value, industry_label,
                                region_label, unit_label)
 from components.progress_charts import make_progress_chart, make_timeline_chart
-from components.provenance import (make_figure_details, md_escape, render_source_caption,
-                                  render_source_popover)
+from components.provenance import (make_figure_details, make_source_lines, md_escape,
+                                  render_source_caption, render_source_popover)
 from components.tables import for_display, make_figure_table
 
 _PRODUCT = re.compile(r"^Product: ([^.;]+)")
@@ -310,16 +309,8 @@ def target_row(ds: Dataset, target_id: str) -> dict:
 
 def make_target_details(ds: Dataset, row: dict, lang: str) -> str:
     """Markdown for a target's source: publisher, title, date, link, quote, note."""
-    src = ds.source(row["source_id"])
-    link = (f"[{md_escape(src['url'])}]({url_quote(src['url'], safe=':/?&=%#~+,;@!$*')})"
-            if src["url"] else t("no_link", lang))
     lines = [f"**{md_escape(row['description_' + lang])}**",
-             f"- {t('publisher', lang)}: {md_escape(src['publisher'])}"
-             + (f" **[{t('repost', lang)}]**" if src["tier"] == "C" else ""),
-             f"- {t('title', lang)}: {md_escape(src['title'])}",
-             f"- {t('date', lang)}: {md_escape(src['date_published'])}",
-             f"- {t('link', lang)}: {link}",
-             f"- {t('quote', lang)}: “{md_escape(row['quote'])}”"]
+             *make_source_lines(ds, row["source_id"], row["quote"], lang)]
     if row.get("note"):
         lines.append(f"- {t('note', lang)}: {md_escape(row['note'])}")
     return "\n".join(lines)

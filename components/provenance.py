@@ -12,7 +12,7 @@ from urllib.parse import quote as url_quote
 import streamlit as st
 
 from metrics.load import Dataset
-from metrics.query import Figure
+from metrics.query import ALL_INDUSTRIES, Figure
 
 from components.i18n import t
 from components.labels import figure_period_label, format_value, industry_label, region_label
@@ -38,17 +38,32 @@ def _safe_url(url: str) -> str:
     return url_quote(url, safe=":/?&=%#~+,;@!$'*")
 
 
-def make_source_line(ds: Dataset, source_ids: Iterable[str], lang: str) -> str:
-    """'数据来源：青岛日报/观海新闻《…》(2024-07)；…' as escaped Markdown, repost marked."""
+def _source_parts(ds: Dataset, source_ids: Iterable[str], lang: str, escape) -> list[str]:
     parts = []
     for sid in dict.fromkeys(source_ids):
         src = ds.source(sid)
         title = f"《{src['title']}》" if lang == "zh" else f"“{src['title']}”"
-        text = f"{md_escape(src['publisher'])} {md_escape(title)} ({md_escape(src['date_published'])})"
+        text = f"{escape(src['publisher'])} {escape(title)} ({escape(src['date_published'])})"
         if src["tier"] == "C":
-            text += f" **[{t('repost', lang)}]**"
+            text += f" [{t('repost', lang)}]"
         parts.append(text)
+    return parts
+
+
+def make_source_line(ds: Dataset, source_ids: Iterable[str], lang: str) -> str:
+    """'数据来源：青岛日报/观海新闻《…》(2024-07)；…' as escaped Markdown, repost marked."""
+    parts = [p.replace(f" [{t('repost', lang)}]", f" **[{t('repost', lang)}]**")
+             for p in _source_parts(ds, source_ids, lang, md_escape)]
     return t("source_prefix", lang) + ("；" if lang == "zh" else "; ").join(parts)
+
+
+def make_plain_source_line(ds: Dataset, source_ids: Iterable[str], lang: str) -> str:
+    """The same line as plain text (for a chart image); beyond MAX_LISTED_SOURCES, the count."""
+    ids = list(dict.fromkeys(source_ids))
+    if len(ids) > MAX_LISTED_SOURCES:
+        return t("source_prefix", lang) + t("sources_in_table", lang, n=len(ids))
+    return (t("source_prefix", lang)
+            + ("；" if lang == "zh" else "; ").join(_source_parts(ds, ids, lang, str)))
 
 
 def render_source_caption(ds: Dataset, source_ids: Iterable[str], lang: str,
@@ -56,17 +71,33 @@ def render_source_caption(ds: Dataset, source_ids: Iterable[str], lang: str,
     """The 'Data source' line under a tile row, chart or table (``extra``: e.g. a gap note)."""
     ids = list(dict.fromkeys(source_ids))
     if not ids:
+        if extra:
+            st.caption(md_escape(extra))
         return
     line = (make_source_line(ds, ids, lang) if len(ids) <= MAX_LISTED_SOURCES
             else t("source_prefix", lang) + t("sources_in_table", lang, n=len(ids)))
     st.caption(line + (f"  \n{md_escape(extra)}" if extra else ""))
 
 
+def make_source_lines(ds: Dataset, source_id: str, quote: str, lang: str) -> list[str]:
+    """The source details of one figure or target as Markdown list items: publisher (repost
+    marked), title, date, link and the quoted sentence. The one builder of source details."""
+    src = ds.source(source_id)
+    link = (f"[{md_escape(src['url'])}]({_safe_url(src['url'])})" if src["url"]
+            else t("no_link", lang))
+    repost = (f" **[{t('repost', lang)}]** ({t('tier_C_note', lang)})" if src["tier"] == "C"
+              else "")
+    return [f"- {t('publisher', lang)}: {md_escape(src['publisher'])}{repost}",
+            f"- {t('title', lang)}: {md_escape(src['title'])}",
+            f"- {t('date', lang)}: {md_escape(src['date_published'])}",
+            f"- {t('link', lang)}: {link}",
+            f"- {t('quote', lang)}: “{md_escape(quote)}”"]
+
+
 def make_figure_details(ds: Dataset, fig: Figure, lang: str) -> str:
     """Markdown for one figure: value, period, publisher, title, date, link, quote, derivation."""
     ind = ds.indicator(fig.indicator_id)
-    src = ds.source(fig.source_id)
-    industry = ("" if fig.industry_code == "ALL"
+    industry = ("" if fig.industry_code == ALL_INDUSTRIES
                 else f"{md_escape(industry_label(ds, fig.industry_code, lang))} · ")
     head = (f"**{md_escape(region_label(ds, fig.region_code, lang))} · {industry}"
             f"{md_escape(ind['name_' + lang])} · {md_escape(figure_period_label(fig, ind, lang))}: "
@@ -75,15 +106,7 @@ def make_figure_details(ds: Dataset, fig: Figure, lang: str) -> str:
         head += f" ({t('status_' + fig.status, lang)})"
     if fig.revised:
         head += f" **[{t('revised_mark', lang)}]**"
-    link = (f"[{md_escape(src['url'])}]({_safe_url(src['url'])})" if src["url"]
-            else t("no_link", lang))
-    lines = [head,
-             f"- {t('publisher', lang)}: {md_escape(src['publisher'])}"
-             + (f" **[{t('repost', lang)}]** ({t('tier_C_note', lang)})" if src["tier"] == "C" else ""),
-             f"- {t('title', lang)}: {md_escape(src['title'])}",
-             f"- {t('date', lang)}: {md_escape(src['date_published'])}",
-             f"- {t('link', lang)}: {link}",
-             f"- {t('quote', lang)}: “{md_escape(fig.quote)}”"]
+    lines = [head, *make_source_lines(ds, fig.source_id, fig.quote, lang)]
     if fig.derivation:
         lines.append(f"- {t('derivation', lang)}: {md_escape(fig.derivation)}")
     if fig.note:

@@ -43,7 +43,9 @@ class SectionModel:
     ``figure`` is the plotly figure spec (``fig.to_dict()``) when the section has a chart;
     ``reading`` the generated sentence for a briefing where there is one; ``filters`` the
     view's filters as label -> value label, in order; ``link`` the view's address (relative,
-    with its query string) so an export says how to reopen it.
+    with its query string) so an export says how to reopen it; ``stem`` the parts of the
+    download's file name (view, indicator, filter codes); ``intro`` a line read before the
+    chart; ``notes`` lines read with the source caption.
     """
 
     id: str
@@ -59,6 +61,8 @@ class SectionModel:
     filters: dict[str, str] = field(default_factory=dict)
     data_version: str = ""
     link: str = ""
+    stem: tuple[str, ...] = ()
+    intro: str = ""
 
     def __post_init__(self) -> None:
         ids = [c.id for c in self.columns]

@@ -1,0 +1,142 @@
+"""The one renderer of a section model: chart, its text alternative for screen readers, table,
+the one source caption, source details, and the downloads (CSV, Excel, chart image).
+
+What is drawn and what is downloaded are the same model (``metrics/section.py``), so they cannot
+differ. Every download button sits in a container keyed ``dl_<key>`` (CSS class
+``st-key-dl_<key>``) that the print stylesheet hides.
+"""
+from __future__ import annotations
+
+import html
+import importlib.util
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from metrics.export import export_file_stem, make_csv_bytes, make_xlsx_bytes, XLSX_WORDS
+from metrics.query import Figure
+from metrics.section import SectionModel
+
+from components.i18n import t
+from components.provenance import (make_plain_source_line, md_escape, render_source_caption,
+                                   render_source_popover)
+from components.tables import for_display
+
+# The chart-image module (kaleido) is optional: without it the section offers CSV and Excel.
+HAS_CHART_IMAGE = importlib.util.find_spec("components.chart_image") is not None
+# Rows a chart's text alternative reads out; a longer chart points to the table.
+MAX_SPOKEN_ROWS = 40
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_context(view, model: SectionModel) -> dict[str, str]:
+    """The columns recorded beside exported rows: the filters in words and the data version."""
+    lang = view.lang
+    return {t("col_filters", lang): "; ".join(f"{k}={v}" for k, v in model.filters.items()),
+            t("col_data_version", lang): model.data_version}
+
+
+def file_stem(model: SectionModel) -> str:
+    """The download's name: view, indicator, filters, data version and today's date."""
+    return export_file_stem(*model.stem, version=model.data_version,
+                            day=date.today().isoformat())
+
+
+def view_link(model: SectionModel) -> str:
+    """The view's full address where the browser told it, else the model's own link."""
+    base = (st.context.url or "").split("?")[0]
+    query = "&".join(f"{k}={v}" for k, v in st.query_params.items())
+    return f"{base}?{query}" if base else model.link
+
+
+def make_text_alternative(view, model: SectionModel) -> str:
+    """The chart's values as one sentence per figure, for screen readers (HTML, escaped)."""
+    rows = model.rows
+    if rows.empty or "value" not in rows.columns:
+        return ""
+    lang = view.lang
+    lines = []
+    for r in rows.head(MAX_SPOKEN_ROWS).to_dict("records"):
+        if pd.isna(r["value"]):
+            continue
+        value = f"{r.get('qualifier') or ''}{'' if lang == 'zh' else ' '}{r['value']:g}".strip()
+        unit = r.get("unit") or ""
+        industry = f" · {r['industry']}" if r.get("industry") else ""
+        lines.append(t("sr_row", lang, region=r.get("region", ""), industry=industry,
+                       period=r.get("period", ""), value=f"{value}{unit}"
+                       if unit in ("%", "") or lang == "zh" else f"{value} {unit}"))
+    head = t("sr_chart_summary", lang, title=model.title, n=len(rows))
+    sep = "；" if lang == "zh" else "; "
+    return f'<p class="sr-only">{html.escape(head + " " + sep.join(lines))}</p>'
+
+
+def render_downloads(view, model: SectionModel, key: str) -> None:
+    """CSV, Excel, and for a chart PNG and SVG (made only when clicked), in one row."""
+    lang, ds = view.lang, view.ds
+    stem = file_stem(model)
+    context = export_context(view, model)
+    made = date.today().isoformat()
+
+    def xlsx() -> bytes:
+        words = {k: t(f"xlsx_{k}", lang) for k in XLSX_WORDS if not k.startswith("sheet_")}
+        words |= {k: t(f"xlsx_{k}", lang) for k in ("sheet_data", "sheet_sources",
+                                                      "sheet_about")}
+        sources = [{**ds.source(s), "source_id": s} for s in model.source_ids]
+        return make_xlsx_bytes(model, sources, words=words, made_on=made,
+                               context={**model.filters,
+                                        t("xlsx_link", lang): view_link(model)})
+
+    buttons = [(t("download_csv", lang), make_csv_bytes(model.labelled(), context), "csv",
+                "text/csv", ":material/download:", t("download_help", lang)),
+               (t("download_xlsx", lang), xlsx, "xlsx", MIME_XLSX, ":material/table_view:",
+                t("download_xlsx_help", lang))]
+    if model.figure is not None and HAS_CHART_IMAGE:
+        from components.chart_image import make_chart_image_bytes
+
+        line = make_plain_source_line(ds, model.source_ids, lang)
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+            buttons.append((t(f"download_{fmt}", lang),
+                            lambda fmt=fmt: make_chart_image_bytes(model, fmt, line), fmt, mime,
+                            ":material/image:", None))
+    with st.container(key=f"dl_{key}", horizontal=True):
+        for label, data, ext, mime, icon, help_text in buttons:
+            st.download_button(label, data=data, file_name=f"{stem}.{ext}", mime=mime,
+                               key=f"dl_{key}_{ext}", help=help_text, on_click="ignore",
+                               icon=icon)
+
+
+def render_section(view, model: SectionModel, *, key: str, heading: bool = False,
+                   show_chart: bool = True, chart_kwargs: dict | None = None,
+                   table: str = "shown", details: Sequence[Figure | None] = (),
+                   derivations: Iterable[str] = (), downloads: bool = True,
+                   column_config: dict | None = None) -> None:
+    """Draw ``model``: heading, intro, chart and its text alternative, source details,
+    table (``table``: 'shown', 'expander', 'expanded' or 'hidden'), the source caption with
+    the model's notes, and the downloads."""
+    lang = view.lang
+    if heading:
+        st.subheader(md_escape(model.title))
+    if model.intro:
+        st.caption(md_escape(model.intro))
+    if show_chart and model.figure is not None:
+        st.plotly_chart(model.figure, key=f"{key}_chart", **(chart_kwargs or {}))
+        alt = make_text_alternative(view, model)
+        if alt:
+            st.html(alt)
+    if any(f is not None for f in details):
+        render_source_popover(view.ds, details, lang, derivations)
+    if table != "hidden" and not model.empty:
+        config = {c.label: st.column_config.LinkColumn() for c in model.columns if c.kind == "url"}
+        frame = for_display(model.labelled())
+        if table == "shown":
+            st.dataframe(frame, hide_index=True, column_config={**config, **(column_config or {})})
+        else:
+            with st.expander(t("h_table", lang), expanded=table == "expanded"):
+                st.dataframe(frame, hide_index=True,
+                             column_config={**config, **(column_config or {})})
+    render_source_caption(view.ds, model.source_ids, lang,
+                          " ".join(model.notes) if model.notes else None)
+    if downloads and not model.empty:
+        render_downloads(view, model, key)
