@@ -61,6 +61,9 @@ def read_source_table(spec: TableSpec, src_dir: Path = SRC_DIR) -> tuple[pd.Data
     """All CSV files of ``src_dir/<table>/`` as one frame with typed values and row origins."""
     folder = src_dir / spec.name
     files = sorted(folder.glob("*.csv"))
+    if not files and spec.name == "translations" and not folder.exists():
+        # an optional table: a source tree without it builds it empty
+        return pd.DataFrame(columns=[c.name for c in spec.columns] + [FILE_COL, ROW_COL]), []
     if not files:
         raise DataError(rel_to_repo(folder), None, None, "no CSV file for this table")
     records: list[dict] = []

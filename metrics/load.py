@@ -31,7 +31,7 @@ from metrics.validate import FILE_COL, REBUILD_HINT, ROW_COL, DataError, validat
 MAX_ROWS = {"observations": int(os.environ.get("QD_DASHBOARD_MAX_ROWS", "2000000")),
             "revisions": 1_000_000, "sources": 200_000, "entities": 200_000,
             "targets": 100_000, "indicators": 100_000, "regions": 100_000,
-            "industries": 10_000}
+            "industries": 10_000, "translations": 200_000}
 MAX_UNCOMPRESSED_BYTES = 2 * 1024 ** 3
 MAX_TEXT_CHARS = 20_000
 MAX_LIST_ITEMS = 200
@@ -183,6 +183,18 @@ class Dataset:
     def source(self, source_id: str) -> dict:
         """The sources row of ``source_id`` as a dict (a copy)."""
         return dict(self.sources_by_id[source_id])
+
+    @cached_property
+    def translations_by_text(self) -> dict[tuple[str, str], str]:
+        """Every translation by (original text, language of the translation)."""
+        tr = self.tables.get("translations")
+        if tr is None or tr.empty:
+            return {}
+        return dict(zip(zip(tr["text"], tr["lang"]), tr["translation"]))
+
+    def translation(self, text: str | None, lang: str) -> str | None:
+        """The translation of a title, quote or note into ``lang``; None when there is none."""
+        return self.translations_by_text.get((text, lang)) if text else None
 
     def name(self, table: str, code: str, lang: str) -> str:
         """The name of a region, industry or indicator in ``lang`` (``zh`` or ``en``)."""

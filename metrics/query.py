@@ -23,6 +23,8 @@ COUNTRY = "000000"
 WORLD = "WORLD"
 BENCHMARK_REGIONS = (PROVINCE, COUNTRY)
 LATEST = "latest"
+# The industry code of the whole (above-scale industry): the industry filter's default.
+ALL_INDUSTRIES = "ALL"
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,21 @@ SPECS: dict[str, TableSpec] = {
          Column("note", S, "说明", "Note", nullable=True)),
         "Written by `python -m metrics.ingest publish` when a release changes a published value; "
         "empty in the base version built from data/src."),
+    "translations": TableSpec(
+        "translations", "译文", "Translations",
+        "Translations of source titles, quoted sentences and notes, keyed by the original text "
+        "exactly as it stands in the data: English pages show a title's or quote's English "
+        "rendering beside the original, and every page shows notes in its own language.",
+        ("text", "lang"),
+        (Column("text", S, "原文", "Original text (exactly as in the data)"),
+         # the language of the translation: en for Chinese titles and quotes, zh for the
+         # English notes
+         Column("lang", S, "译文语言", "Language of the translation", enum=("zh", "en")),
+         Column("translation", S, "译文", "Translation"),
+         Column("kind", S, "类别", "Kind", enum=("title", "quote", "note")),
+         Column("translator", S, "译者", "Translator")),
+        _PROCESSING.format(name="translations")
+        + " A translation keeps every number of the original (tests/test_translations.py)."),
 }
 
 

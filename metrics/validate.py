@@ -26,7 +26,7 @@ DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 GROWTH_BOUNDS_PCT = (-100.0, 1000.0)
 REBUILD_HINT = "Fix data/src and rebuild with `python -m metrics.build`."
 # Tables that may hold no row: no figure has been revised in the base version.
-MAY_BE_EMPTY = ("revisions",)
+MAY_BE_EMPTY = ("revisions", "translations")
 
 
 class DataError(Exception):
