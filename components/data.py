@@ -5,7 +5,9 @@ base is rebuilt). So they are loaded once per version and held in this process, 
 shared by every session without a copy: not in ``st.cache_data``, which unpickles a copy on
 every hit, and out of reach of the client's "clear cache" message, which would make every other
 session reload. A publish is picked up at the next rerun without a restart: each rerun reads the
-``CURRENT`` pointer once (:func:`get_loaded`) and then uses only that version.
+``CURRENT`` pointer once (:func:`get_loaded`) and then uses only that version. A version of
+millions of observations is opened through metrics.scan (DuckDB over its Parquet file): only the
+rows the figure pages show are held here.
 ``QD_DASHBOARD_DATA_DIR`` points the app at another data folder (tests, a release candidate).
 """
 from __future__ import annotations
@@ -19,9 +21,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from metrics.load import Dataset, load_sidecar, load_version
+from metrics.load import Dataset, load_sidecar, open_version
 from metrics.paths import DATA_DIR
-from metrics.query import enrich_observations, register_index
+from metrics.query import enrich_observations, register_index, register_scan
 from metrics.store import (MANIFEST_NAME, current_version_id, list_versions, resolve_current,
                            version_folder)
 from metrics.validate import DataError
@@ -76,9 +78,13 @@ def get_loaded(version_id: str | None = None) -> Loaded:
         hit = _LOADED.get(key)
         if hit is None:
             try:
-                ds = load_version(folder, root)
+                # at scale (metrics.scan.SCAN_ROWS observations) the frame holds the figure
+                # pages' regions and the data page reads the file through ds.scan
+                ds = open_version(folder, root)
                 obs = enrich_observations(ds)
                 register_index(obs)  # once per version: pages select series by key
+                if ds.scan is not None:
+                    register_scan(obs, ds.scan)
                 hit = Loaded(ds, obs)
             except DataError as exc:
                 hit = exc

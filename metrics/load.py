@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from metrics.paths import DATA_DIR
-from metrics.schema import SPECS
+from metrics.schema import SPECS, TableSpec
 from metrics.store import read_manifest, resolve_current, shown_path, verify_folder
 from metrics.validate import FILE_COL, REBUILD_HINT, ROW_COL, DataError, validate_tables
 
@@ -98,6 +98,17 @@ def load_table(name: str, data_dir: Path = DATA_DIR, shown_dir: Path | None = No
         raise DataError(file, extra[0], None, f"unexpected column. {REBUILD_HINT}")
     table = table.select(spec.schema.names)
     _check_cell_sizes(table, file)
+    df = arrow_to_frame(table, spec)
+    df.attrs["file"] = file
+    df[FILE_COL] = file
+    # row numbers as integers (formatted 'row N' only when a message names one)
+    df[ROW_COL] = np.arange(1, len(df) + 1)
+    return df
+
+
+def arrow_to_frame(table: pa.Table, spec: TableSpec) -> pd.DataFrame:
+    """The spec's columns of an Arrow table as the frame pages and validation expect: text as
+    Python str with None for empty, lists as Python lists, numbers as float64."""
     columns = {}
     for c in spec.columns:
         col = table.column(c.name)
@@ -115,12 +126,7 @@ def load_table(name: str, data_dir: Path = DATA_DIR, shown_dir: Path | None = No
             values = col.to_pandas()
             columns[c.name] = (values.astype(object).where(values.notna(), None)
                                if col.null_count else values)
-    df = pd.DataFrame(columns)
-    df.attrs["file"] = file
-    df[FILE_COL] = file
-    # row numbers as integers (formatted 'row N' only when a message names one)
-    df[ROW_COL] = np.arange(1, len(df) + 1)
-    return df
+    return pd.DataFrame(columns)
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,6 +137,9 @@ class Dataset:
     manifest: dict
     # The version folder the tables were read from (sidecars are read from the same one).
     folder: Path | None = field(default=None, compare=False)
+    # At scale (metrics.scan.SCAN_ROWS observations and more): the observations file's query
+    # path; ``tables["observations"]`` then holds only the rows of the figure pages' regions.
+    scan: object | None = field(default=None, compare=False)
 
     @property
     def version(self) -> str:
@@ -149,6 +158,11 @@ class Dataset:
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
+
+    def rows(self, name: str) -> int:
+        """How many rows table ``name`` has in this version (all of them, also at scale)."""
+        entry = self.manifest.get("tables", {}).get(name, {})
+        return int(entry["rows"]) if "rows" in entry else len(self.tables[name])
 
     @cached_property
     def revised_keys(self) -> frozenset:
@@ -247,3 +261,83 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     """The current version of ``data_dir`` (see metrics.store), validated as a whole."""
     _, folder = resolve_current(data_dir)
     return load_version(folder, data_dir)
+
+
+def _observation_batches(path: Path, file: str, batch_rows: int = 250_000):
+    """The observations file as validation chunks (origin columns set), one batch at a time."""
+    spec = SPECS["observations"]
+    start = 1
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows,
+                                                   columns=list(spec.schema.names)):
+        table = pa.Table.from_batches([batch])
+        _check_cell_sizes(table, file)
+        df = arrow_to_frame(table, spec)
+        df[FILE_COL] = file
+        df[ROW_COL] = np.arange(start, start + len(df))
+        start += len(df)
+        yield df
+
+
+def _check_schema(name: str, path: Path, file: str) -> int:
+    """Declared size and column types of a Parquet file, from its metadata; returns its rows."""
+    spec = SPECS[name]
+    if not path.exists():
+        raise DataError(file, None, None, f"file is missing. {REBUILD_HINT}")
+    _check_declared_size(name, path, file)
+    schema = pq.read_schema(path)
+    for expected in spec.schema:
+        if expected.name not in schema.names:
+            raise DataError(file, expected.name, None, f"missing column. {REBUILD_HINT}")
+        actual = schema.field(expected.name).type
+        if actual != expected.type:
+            raise DataError(file, expected.name, None,
+                            f"type {actual}, expected {expected.type}. {REBUILD_HINT}")
+    extra = [n for n in schema.names if n not in spec.schema.names]
+    if extra:
+        raise DataError(file, extra[0], None, f"unexpected column. {REBUILD_HINT}")
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def open_version(folder: Path, shown_dir: Path | None = None) -> Dataset:
+    """The app's way into a version: :func:`load_version` below ``metrics.scan.SCAN_ROWS``
+    observations; from there on every table but the observations in memory, and the
+    observations as a :class:`metrics.scan.ObservationScan` over the file (checked against the
+    manifest's sha256 and validated in chunks like load_version, never held whole) plus the
+    rows of the regions the figure pages show. The import (metrics.ingest) keeps load_version:
+    it rewrites whole tables.
+    """
+    from metrics.scan import (OBS_COLUMNS, SCAN_ROWS, ObservationScan, page_regions,
+                              validate_observations_sql)
+    from metrics.validate import validate_table
+
+    shown_dir = shown_dir or folder
+    manifest = read_manifest(folder, shown_dir)
+    entry = manifest.get("tables", {}).get("observations") if isinstance(
+        manifest.get("tables"), dict) else None
+    declared = entry.get("rows") if isinstance(entry, dict) else None
+    if not isinstance(declared, int) or declared < SCAN_ROWS:
+        return load_version(folder, shown_dir)
+    verify_folder(folder, manifest, shown_dir)
+    tables = {name: load_table(name, folder, shown_dir) for name in SPECS
+              if name != "observations"}
+    path = folder / "observations.parquet"
+    file = shown_path(path, shown_dir)
+    n_obs = _check_schema("observations", path, file)
+    for name, df in [*tables.items(), ("observations", None)]:
+        rows = manifest["tables"][name].get("rows")
+        n = n_obs if df is None else len(df)
+        if rows is not None and rows != n:
+            raise DataError(file if df is None else df.attrs["file"], None, None,
+                            f"{n} rows, the manifest says {rows}. {REBUILD_HINT}")
+    for name in SPECS:
+        if name != "observations":
+            validate_table(name, tables[name])
+    validate_observations_sql(path, tables, file, MAX_TEXT_CHARS)
+    tables = {k: v.drop(columns=[FILE_COL, ROW_COL]) for k, v in tables.items()}
+    rev = tables["revisions"]
+    revised = frozenset(zip(rev["indicator_id"], rev["region_code"], rev["industry_code"],
+                            rev["period"]))
+    scan = ObservationScan(path, tables["indicators"], revised)
+    scope = scan.rows_in_file_order(page_regions(tables["regions"]))
+    tables["observations"] = scope[list(OBS_COLUMNS)]
+    return Dataset(tables, manifest, folder, scan=scan)

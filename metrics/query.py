@@ -147,6 +147,42 @@ def _index_of(obs: pd.DataFrame) -> ObservationIndex | None:
     return index if index is not None and index._obs() is obs else None
 
 
+# At scale (metrics.scan) the shared frame holds only the figure pages' regions. A selection
+# made on it remembers its criteria, so that limit_rows (the data page's screen table) can ask
+# the version's whole file for the same rows: {id(selection): (weak ref, scan, criteria)}.
+_SCANS: dict[int, tuple[weakref.ref, object]] = {}
+_SELECTIONS: dict[int, tuple[weakref.ref, object, dict]] = {}
+_SELECTIONS_KEPT = 64
+
+
+def register_scan(obs: pd.DataFrame, scan) -> None:
+    """Mark ``obs`` (registered with :func:`register_index`) as the figure pages' part of a
+    version that ``scan`` (a metrics.scan.ObservationScan) reads whole."""
+    with _INDEX_LOCK:
+        _SCANS[id(obs)] = (weakref.ref(obs), scan)
+        weakref.finalize(obs, _SCANS.pop, id(obs), None)
+
+
+def _scan_of(obs: pd.DataFrame):
+    hit = _SCANS.get(id(obs))
+    return hit[1] if hit is not None and hit[0]() is obs else None
+
+
+def _remember_selection(rows: pd.DataFrame, scan, criteria: dict) -> None:
+    with _INDEX_LOCK:
+        if len(_SELECTIONS) >= _SELECTIONS_KEPT:
+            for key in [k for k, (ref, _, _) in _SELECTIONS.items() if ref() is None]:
+                del _SELECTIONS[key]
+            while len(_SELECTIONS) >= _SELECTIONS_KEPT:
+                del _SELECTIONS[next(iter(_SELECTIONS))]
+        _SELECTIONS[id(rows)] = (weakref.ref(rows), scan, criteria)
+
+
+def _selection_of(rows: pd.DataFrame):
+    hit = _SELECTIONS.get(id(rows))
+    return hit[1:] if hit is not None and hit[0]() is rows else None
+
+
 def end_to_point(end: int) -> str:
     """202405 -> '2024-05', 202412 -> '2024' (a full year is a December end)."""
     return f"{end // 100}" if end % 100 == 12 else f"{end // 100}-{end % 100:02d}"
@@ -168,7 +204,11 @@ def available_points(obs: pd.DataFrame) -> list[str]:
 def select(obs: pd.DataFrame, *, indicator_id: str | None = None, region_code: str | None = None,
            industry_code: str | None = None, period: str | None = None,
            up_to: int | None = None) -> pd.DataFrame:
-    """Rows matching every given criterion, in chronological order."""
+    """Rows matching every given criterion, in chronological order.
+
+    On a version opened at scale, the rows of the figure pages' regions; :func:`limit_rows`
+    reaches every region's rows for the same criteria.
+    """
     index = _index_of(obs)
     if index is not None:
         pos = index.positions(indicator_id, region_code, industry_code)
@@ -180,7 +220,13 @@ def select(obs: pd.DataFrame, *, indicator_id: str | None = None, region_code: s
                 mask = (rows[col] == val) if mask is None else mask & (rows[col] == val)
         if up_to is not None:
             mask = (rows["end"] <= up_to) if mask is None else mask & (rows["end"] <= up_to)
-        return rows if mask is None else rows[mask]
+        rows = rows if mask is None else rows[mask]
+        scan = _scan_of(obs)
+        if scan is not None:
+            _remember_selection(rows, scan, {
+                "indicator_id": indicator_id, "region_code": region_code,
+                "industry_code": industry_code, "period": period, "up_to": up_to})
+        return rows
     mask = pd.Series(True, index=obs.index)
     for col, val in (("indicator_id", indicator_id), ("region_code", region_code),
                      ("industry_code", industry_code), ("period", period)):
@@ -196,7 +242,13 @@ def limit_rows(rows: pd.DataFrame, query: str, limit: int) -> tuple[pd.DataFrame
 
     Beyond the limit, a search is first applied to the raw text (codes, period, quote, source,
     note) so that it still reaches every row; the page then searches the displayed names too.
+    ``rows`` made by :func:`select` on a version opened at scale: the same criteria over every
+    row of the version's file (metrics.scan), only ``limit`` of them read.
     """
+    selection = _selection_of(rows)
+    if selection is not None:
+        scan, criteria = selection
+        return scan.page(criteria, query, limit)
     if len(rows) > limit and query:
         mask = pd.Series(False, index=rows.index)
         for col in ("indicator_id", "region_code", "industry_code", "period", "quote",
