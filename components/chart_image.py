@@ -25,6 +25,7 @@ import threading
 from metrics.section import SectionModel
 
 from components.charts import FONT_FAMILY, wrap_line, wrap_title
+from components.i18n import t
 
 FORMATS = ("png", "svg")
 # Pixel size of the image (PNG at twice this for print: about 170 dpi over 16 cm of an A4 page).
@@ -63,7 +64,7 @@ def compose_image_figure(model: SectionModel, source_line: str) -> dict:
                                                                       else 16)
     footer = [*wrap_line(source_line, FOOTER_UNITS)] if source_line else []
     if model.data_version:
-        footer.append(model.data_version)
+        footer.append(t("image_version", model.lang, version=model.data_version))
     bottom = AXIS_ROOM_PX + len(footer) * FOOTER_LINE_PX + 12
     margin = dict(layout.get("margin") or {})
     margin.update(t=top, b=bottom, l=max(margin.get("l", 60), 60), r=max(margin.get("r", 20), 30))

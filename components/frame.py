@@ -23,6 +23,7 @@ from components import server_guard  # noqa: F401  (no browser may clear the sha
 from components.data import get_loaded, version_ids
 from components.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from components.params import PARAMS, SHARED, inline_code, shown_value
+from components.print_header import render_print_header
 from components.provenance import md_escape
 from components.state import (begin_run, current_params, describe_notices, end_run, pop_notices,
                               render_url_segmented, render_url_selectbox, unknown_page, unpin,
@@ -55,6 +56,7 @@ def existing_pages() -> list[tuple[str, str, str]]:
 # A local file: a Material icon name as page_icon makes the browser fetch it from a CDN.
 ICON = REPO_ROOT / "components" / "assets" / "icon.png"
 APP_CSS = REPO_ROOT / "components" / "assets" / "app.css"
+PRINT_CSS = REPO_ROOT / "components" / "assets" / "print.css"
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def render_frame(page_key: str) -> View:
                        initial_sidebar_state="auto")
     # Static CSS of the app (focus outlines), from a file in the repository: no data in it.
     st.html(APP_CSS)
+    st.html(PRINT_CSS)  # browser print: clean A4 (components/print_header.py)
     try:
         # A link pinned to a data version shows that version's figures, even after newer
         # releases; otherwise the current version. Resolved once: one run, one version.
@@ -134,6 +137,7 @@ def render_frame(page_key: str) -> View:
     point = render_url_selectbox(
         sidebar, t("period", lang), keys.PERIOD, options[keys.PERIOD], period_spec.default,
         lambda code: period_spec.labeller(code, ds, lang), t("period_help", lang))
+    render_print_header(ds, lang, title_key, industry, point)
     view = View(ds, obs, lang, industry, point, st.container())
     if pinned not in (None, current):
         view.notices.info(t("pinned_notice", lang, version=ds.version, built=ds.built_at[:10],

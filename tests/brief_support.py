@@ -14,8 +14,6 @@ from metrics.overview import derive_overview, derive_trend
 from metrics.query import BENCHMARK_REGIONS, CITY, enrich_observations
 from metrics.section import NUMBER, TEXT, Column, SectionModel
 
-VERSION_LABEL = {"zh": "数据版本 {v}", "en": "Data version {v}"}
-
 
 def load_bundled():
     ds = load_dataset()
@@ -50,7 +48,7 @@ def make_trend_model(ds, obs, lang: str, filters: dict[str, str]) -> SectionMode
         id="overview_trend", lang=lang, title=t("h_trend", lang), columns=_columns(lang),
         rows=rows, source_ids=tuple(dict.fromkeys(trend["source_id"])),
         period_label=f"{years[0]}–{years[-1]}", figure=fig.to_dict(), filters=filters,
-        data_version=VERSION_LABEL[lang].format(v=ds.version), link="/?lang=" + lang,
+        data_version=ds.version, link="/?lang=" + lang,
         reading=None)
 
 
@@ -69,7 +67,7 @@ def make_tiles_model(ds, obs, lang: str, filters: dict[str, str]) -> SectionMode
     return SectionModel(
         id="overview_tiles", lang=lang, title=t("h_growth", lang), columns=_columns(lang),
         rows=rows, source_ids=tuple(dict.fromkeys(rows["source_id"])), filters=filters,
-        data_version=VERSION_LABEL[lang].format(v=ds.version), link="/?lang=" + lang)
+        data_version=ds.version, link="/?lang=" + lang)
 
 
 def sources_of(ds, models) -> dict[str, dict]:

@@ -1,0 +1,43 @@
+"""Strings of the outputs that leave the screen: the print header, the printed tables, the
+chart image and the Word / PDF brief."""
+
+STRINGS = {
+    "zh": {
+        "print_header_line": "{app} · {page}",
+        "print_filters": "筛选条件：{filters}",
+        "print_version": "数据版本 {version}（构建于 {built}）· 打印于 {today}",
+        "image_version": "数据版本 {version}",
+        "brief_heading": "生成简报",
+        "brief_help": "把本页的标题、筛选条件、各部分的文字解读、图表和数据表做成可编辑、可归档的文件（A4），来源列为脚注。",
+        "brief_docx": "Word 简报 (.docx)",
+        "brief_pdf": "PDF 简报",
+        "brief_pdf_unavailable": "本机缺少中文字体（Noto Sans CJK），无法生成 PDF 简报；Word 简报不受影响。",
+        "brief_title": "{page}简报",
+        "brief_w_filters": "筛选条件",
+        "brief_w_data_version": "数据版本",
+        "brief_w_link": "视图链接",
+        "brief_w_made_on": "生成日期",
+        "brief_w_image_unavailable": "（本机无法生成图表图片，以下为图表的数据表。）",
+        "brief_w_rows_cut": "仅列出前 {n} 行，共 {total} 行；完整数据见看板的 CSV / Excel 下载。",
+        "brief_w_empty_section": "本部分在所选筛选条件下没有数据。",
+    },
+    "en": {
+        "print_header_line": "{app} · {page}",
+        "print_filters": "Filters: {filters}",
+        "print_version": "Data version {version} (built {built}) · printed {today}",
+        "image_version": "Data version {version}",
+        "brief_heading": "Make a brief",
+        "brief_help": "The page's title, filters, each section's reading, charts and tables as a file to edit and file (A4), with the sources as footnotes.",
+        "brief_docx": "Word brief (.docx)",
+        "brief_pdf": "PDF brief",
+        "brief_pdf_unavailable": "This machine lacks the Chinese font (Noto Sans CJK) the PDF brief embeds; the Word brief is not affected.",
+        "brief_title": "{page}: brief",
+        "brief_w_filters": "Filters",
+        "brief_w_data_version": "Data version",
+        "brief_w_link": "Link to this view",
+        "brief_w_made_on": "Made on",
+        "brief_w_image_unavailable": "(No chart image can be made on this machine; the chart's table follows.)",
+        "brief_w_rows_cut": "The first {n} of {total} rows; the full data are in the dashboard's CSV / Excel downloads.",
+        "brief_w_empty_section": "No data for this section with the chosen filters.",
+    },
+}

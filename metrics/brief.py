@@ -1,0 +1,372 @@
+"""The printed brief of a page: a Word file and a PDF made from the page's section models.
+
+An official files or edits the brief: A4, the page's title, its filters, data version and link,
+then for each section its heading, reading sentence, chart (as an image) and the numbers as a
+table, and the sources as footnotes. Both formats are written from one plan (``plan_brief``), so
+the Word file and the PDF hold the same text and numbers, and both hold the model's own values:
+what the page shows and what is filed cannot differ.
+
+- Word (python-docx): real footnotes (python-docx has no footnote API, so the footnotes part is
+  written as XML and related to the document); East Asian text in 宋体 (SimSun), the face every
+  Chinese Windows and WPS has.
+- PDF (fpdf2): Noto Sans CJK SC, subset and embedded (the PDF opens the same everywhere);
+  each source is a numbered note under its section, referred to as [n] after the heading.
+
+Pure: no streamlit, no network. Chart images are made by the caller (components/brief.py with
+components/chart_image.py) and passed in as PNG bytes by section id; a section whose chart has
+no image gets a line saying so, and its table.
+Interface words (headings such as "Filters") come from the caller too, as ``words`` (the keys of
+``WORD_KEYS``), so that the catalogue stays in one place.
+"""
+from __future__ import annotations
+
+import io
+import math
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from metrics.citation import make_citation
+from metrics.section import INTEGER, NUMBER, URL, SectionModel
+
+WORD_KEYS = ("filters", "data_version", "link", "made_on", "image_unavailable", "rows_cut",
+             "empty_section")
+# Columns that say where a number comes from: the footnotes carry them, the brief's table does
+# not (a table an official pastes into a report holds the figures).
+PROVENANCE_COLUMNS = {"source_id", "publisher", "source_title", "source_date", "url", "tier",
+                      "quote", "derivation", "note", "period_note", "carrier"}
+MAX_TABLE_ROWS = 40
+PAGE_MM = (210, 297)
+MARGIN_MM = 20
+CONTENT_MM = PAGE_MM[0] - 2 * MARGIN_MM
+# Word: East Asian and Latin faces; the PDF embeds Noto Sans CJK SC (looked up below).
+DOCX_EAST_ASIA_FONT, DOCX_LATIN_FONT = "宋体", "Arial"
+CJK_FAMILY = "Noto Sans CJK SC"
+CJK_FONT_FILES = {
+    "": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",),
+    "B": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",),
+}
+
+
+class BriefFontMissing(RuntimeError):
+    """No CJK font to embed in the PDF on this machine (Debian: apt-get install fonts-noto-cjk)."""
+
+
+@dataclass(frozen=True)
+class BriefTable:
+    header: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    cut_note: str | None = None
+
+
+@dataclass(frozen=True)
+class BriefSection:
+    heading: str
+    reading: str | None
+    image: bytes | None
+    image_note: str | None
+    table: BriefTable | None
+    # (footnote number, text) for each source of the section
+    notes: list[tuple[int, str]] = field(default_factory=list)
+
+
+def format_cell(value: object, kind: str, decimals: int | None) -> str:
+    """A cell as the page shows it: numbers with the column's decimals, missing as '—'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if kind in (NUMBER, INTEGER):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return str(value)
+        if math.isnan(number):
+            return "—"
+        if kind == INTEGER or (decimals == 0):
+            return f"{number:,.0f}"
+        if decimals is not None:
+            return f"{number:,.{decimals}f}"
+        return f"{number:,.6f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def brief_table(model: SectionModel, words: Mapping[str, str] | None = None,
+                max_rows: int | None = MAX_TABLE_ROWS) -> BriefTable | None:
+    """The section's figures as a table: every column but the provenance and code columns;
+    at most ``max_rows`` rows (None: all), with a note saying so (``words['rows_cut']``)."""
+    if model.empty:
+        return None
+    columns = [c for c in model.columns
+               if c.kind != URL and c.id not in PROVENANCE_COLUMNS
+               and not c.id.endswith(("_id", "_code"))]
+    if not columns:
+        return None
+    shown = model.rows if max_rows is None else model.rows.head(max_rows)
+    rows = [[format_cell(v, c.kind, c.decimals) for c, v in zip(columns, values)]
+            for values in shown[[c.id for c in columns]].itertuples(index=False, name=None)]
+    header = [c.label + (f" ({c.unit})" if c.unit else "") for c in columns]
+    cut = (words["rows_cut"].format(n=len(shown), total=len(model.rows))
+           if len(model.rows) > len(shown) else None)
+    return BriefTable(header, rows, [c.kind in (NUMBER, INTEGER) for c in columns], cut)
+
+
+def source_note(source: Mapping[str, object], lang: str) -> str:
+    """A footnote for one source: publisher (with the copy warning), title, date, link."""
+    cite = make_citation(dict(source), lang)
+    title, day = str(source.get("title") or ""), str(source.get("date_published") or "")
+    if lang == "zh":
+        text = f"{cite['publisher']}《{title}》，{day}。"
+    else:
+        text = f"{cite['publisher']}, “{title}”, {day}."
+    if cite["link"]:
+        text += f" {cite['link']}"
+    if cite["warning"]:
+        text += f" {cite['warning']}"
+    return text
+
+
+def plan_brief(models: list[SectionModel], sources: Mapping[str, Mapping[str, object]],
+               words: Mapping[str, str], lang: str,
+               images: Mapping[str, bytes | None] | None = None) -> list[BriefSection]:
+    """What the brief holds, section by section, the same for Word and PDF."""
+    missing = [k for k in WORD_KEYS if k not in words]
+    if missing:
+        raise KeyError(f"brief words missing: {missing}")
+    images = images or {}
+    plan, number = [], 0
+    for model in models:
+        notes = []
+        for sid in model.source_ids:
+            if sid in sources:
+                number += 1
+                notes.append((number, source_note(sources[sid], lang)))
+        image = images.get(model.id) if model.figure is not None else None
+        image_note = (words["image_unavailable"]
+                      if model.figure is not None and image is None else None)
+        plan.append(BriefSection(model.title, model.reading, image, image_note,
+                                 brief_table(model, words), notes))
+    return plan
+
+
+def _head_lines(filters: Mapping[str, str], data_version: str, link: str,
+                words: Mapping[str, str], lang: str) -> list[str]:
+    sep = "：" if lang == "zh" else ": "
+    joined = ("；" if lang == "zh" else "; ").join(f"{k}{sep}{v}" for k, v in filters.items())
+    lines = [f"{words['filters']}{sep}{joined}"] if filters else []
+    lines.append(f"{words['data_version']}{sep}{data_version}")
+    if link:
+        lines.append(f"{words['link']}{sep}{link}")
+    lines.append(f"{words['made_on']}{sep}{date.today().isoformat()}")
+    return lines
+
+
+# --- Word ----------------------------------------------------------------------------------
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _set_fonts(style, east_asia: str, latin: str) -> None:
+    from docx.oxml.ns import qn
+
+    style.font.name = latin
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _footnote_reference(paragraph, number: int) -> None:
+    from docx.oxml import parse_xml
+
+    paragraph._p.append(parse_xml(
+        f'<w:r xmlns:w="{_W}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+        f'<w:footnoteReference w:id="{number}"/></w:r>'))
+
+
+def _footnotes_part_xml(notes: list[tuple[int, str]]) -> bytes:
+    """The footnotes part: Word's two separators (ids -1 and 0), then one footnote per note."""
+    parts = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{_W}">',
+             '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+             '</w:footnote>',
+             '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+             '<w:continuationSeparator/></w:r></w:p></w:footnote>']
+    for number, text in notes:
+        parts.append(
+            f'<w:footnote w:id="{number}"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+            '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
+            f'<w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve"> {escape(text)}'
+            '</w:t></w:r></w:p></w:footnote>')
+    parts.append("</w:footnotes>")
+    return "".join(parts).encode("utf-8")
+
+
+def make_docx_bytes(title: str, lang: str, filters: Mapping[str, str], data_version: str,
+                    link: str, models: list[SectionModel],
+                    sources: Mapping[str, Mapping[str, object]], *,
+                    words: Mapping[str, str],
+                    images: Mapping[str, bytes | None] | None = None) -> bytes:
+    """The brief as a Word file (.docx), A4, with the sources as real footnotes."""
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.shared import Mm, Pt
+
+    plan = plan_brief(models, sources, words, lang, images)
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(MARGIN_MM))
+    for name in ("Normal", "Title", "Heading 1", "Heading 2"):
+        _set_fonts(doc.styles[name], DOCX_EAST_ASIA_FONT, DOCX_LATIN_FONT)
+    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.core_properties.title = title
+    doc.core_properties.language = "zh-CN" if lang == "zh" else "en"
+
+    doc.add_heading(title, level=0)
+    for line in _head_lines(filters, data_version, link, words, lang):
+        doc.add_paragraph(line).paragraph_format.space_after = Pt(2)
+    all_notes: list[tuple[int, str]] = []
+    for part in plan:
+        heading = doc.add_heading(part.heading, level=1)
+        for number, _ in part.notes:
+            _footnote_reference(heading, number)
+        all_notes += part.notes
+        if part.reading:
+            doc.add_paragraph(part.reading)
+        if part.image is not None:
+            doc.add_picture(io.BytesIO(part.image), width=Mm(CONTENT_MM))
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif part.image_note:
+            doc.add_paragraph(part.image_note).runs[0].italic = True
+        if part.table is None:
+            if part.image is None and not part.reading:
+                doc.add_paragraph(words["empty_section"])
+            continue
+        table = doc.add_table(rows=1, cols=len(part.table.header), style="Table Grid")
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(table.rows[0].cells, part.table.header):
+            cell.text = text
+            cell.paragraphs[0].runs[0].bold = True
+        for values in part.table.rows:
+            cells = table.add_row().cells
+            for cell, text, numeric in zip(cells, values, part.table.numeric):
+                cell.text = text
+                if numeric:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if part.table.cut_note:
+            doc.add_paragraph(part.table.cut_note)
+
+    if all_notes:
+        footnotes = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES,
+                         _footnotes_part_xml(all_notes), doc.part.package)
+        doc.part.relate_to(footnotes, RELATIONSHIP_TYPE.FOOTNOTES)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def find_cjk_font(style: str = "") -> tuple[str, int]:
+    """(font file, face index) of Noto Sans CJK SC in ``style`` ('' or 'B') on this machine."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    candidates = list(CJK_FONT_FILES[style])
+    try:  # wherever fontconfig knows it (another distribution's path)
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}", f"{CJK_FAMILY}:style={'Bold' if style else 'Regular'}"],
+            capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+        if found:
+            candidates.append(found)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    for path in candidates:
+        if not Path(path).is_file():
+            continue
+        if path.lower().endswith((".ttc", ".otc")):
+            fonts = TTCollection(path, lazy=True).fonts
+        else:
+            fonts = [TTFont(path, lazy=True)]
+        for index, font in enumerate(fonts):
+            if font["name"].getDebugName(1) == CJK_FAMILY:
+                return path, index
+    raise BriefFontMissing(f"{CJK_FAMILY} not found: install fonts-noto-cjk")
+
+
+def make_pdf_bytes(title: str, lang: str, filters: Mapping[str, str], data_version: str,
+                   link: str, models: list[SectionModel],
+                   sources: Mapping[str, Mapping[str, object]], *,
+                   words: Mapping[str, str],
+                   images: Mapping[str, bytes | None] | None = None) -> bytes:
+    """The brief as a PDF, A4, Noto Sans CJK SC embedded, each source a numbered note."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    plan = plan_brief(models, sources, words, lang, images)
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    pdf.set_auto_page_break(True, margin=MARGIN_MM)
+    pdf.set_title(title)
+    pdf.set_lang("zh-CN" if lang == "zh" else "en")
+    for style in ("", "B"):
+        path, index = find_cjk_font(style)
+        pdf.add_font("cjk", style, path, collection_font_number=index)
+    pdf.add_page()
+
+    def para(text: str, size: float, style: str = "", gap: float = 1.5) -> None:
+        pdf.set_font("cjk", style, size)
+        pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(gap)
+
+    para(title, 18, "B", 3)
+    for line in _head_lines(filters, data_version, link, words, lang):
+        para(line, 9, "", 0.5)
+    for part in plan:
+        pdf.ln(4)
+        refs = "".join(f"[{n}]" for n, _ in part.notes)
+        para(f"{part.heading} {refs}".strip(), 13, "B", 2)
+        if part.reading:
+            para(part.reading, 10.5, "", 2)
+        if part.image is not None:
+            if pdf.will_page_break(CONTENT_MM * 0.5):
+                pdf.add_page()
+            pdf.image(io.BytesIO(part.image), w=CONTENT_MM)
+            pdf.ln(2)
+        elif part.image_note:
+            para(part.image_note, 9, "", 1.5)
+        if part.table is not None:
+            pdf.set_font("cjk", "", 8.5)
+            align = ["RIGHT" if n else "LEFT" for n in part.table.numeric]
+            with pdf.table(text_align=align, line_height=4.6, padding=1,
+                           headings_style=FontFace(emphasis="BOLD")) as table:
+                table.row(part.table.header)
+                for values in part.table.rows:
+                    table.row(values)
+            if part.table.cut_note:
+                para(part.table.cut_note, 8.5, "", 1)
+        elif part.image is None and not part.reading:
+            para(words["empty_section"], 10, "", 1)
+        if part.notes:
+            pdf.ln(1)
+            y = pdf.get_y()
+            pdf.set_draw_color(150, 150, 150)
+            pdf.line(MARGIN_MM, y, MARGIN_MM + 40, y)
+            pdf.ln(1)
+            for number, text in part.notes:
+                para(f"[{number}] {text}", 7.5, "", 0.5)
+    return bytes(pdf.output())
