@@ -3,22 +3,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
-from metrics.growth import (PeriodComparison, city_periods, comparison_periods, default_period,
-                            derive_gap_series, derive_period_comparison, derive_series,
+from metrics.growth import (RANK_INDICATORS, PeriodComparison, city_periods,
+                            comparison_periods, default_period, derive_period_comparison,
                             districts_with_figures, growth_indicators, nearest_published_industry,
-                            period_end_dates, period_grid, rank_figures, series_years,
-                            trim_grid,
-                            RANK_INDICATORS)
+                            rank_figures, series_years)
 from metrics.periods import parse_period
-from metrics.query import (BENCHMARK_REGIONS, CITY, COUNTRY, LATEST, PROVINCE, Figure,
-                           available_points, end_to_point)
+from metrics.query import (ALL_INDUSTRIES, BENCHMARK_REGIONS, CITY, COUNTRY, LATEST, PROVINCE,
+                           Figure, available_points, end_to_point)
+from metrics.sections.growth import build_district_section, build_growth_section
 
 from components import keys
-from components.charts import (make_empty_chart, make_gap_chart, make_period_bars_chart,
-                               make_trend_chart)
 from components.i18n import t
 from components.labels import (figure_industry_label, figure_period_label, industry_label,
                                period_label, region_label)
@@ -26,7 +22,8 @@ from components.provenance import md_escape, render_source_caption, render_sourc
 from components.sentences import make_growth_sentence
 from components.state import (render_url_segmented, render_url_selectbox, set_url_value,
                               url_value)
-from components.tables import for_display, make_figure_table
+from components.section import render_section
+from components.section_labels import make_labeller
 
 BENCHMARK_CHOICES = {"all": BENCHMARK_REGIONS, "province": (PROVINCE,), "country": (COUNTRY,)}
 VIEWS = ("time", "period", "gap")
@@ -167,7 +164,7 @@ def render_industry_fallback(view, choice: GrowthChoice) -> None:
         st.caption(t("growth_nearest_none", lang))
     elif st.button(t("growth_nearest", lang, industry=industry_label(ds, nearest, lang)),
                    key="growth_nearest_button"):
-        set_url_value(keys.INDUSTRY, nearest, "ALL")
+        set_url_value(keys.INDUSTRY, nearest, ALL_INDUSTRIES)
         st.rerun()
 
 
@@ -187,97 +184,26 @@ def render_reading(view, comparison: PeriodComparison, choice: GrowthChoice) -> 
     render_source_caption(ds, [f.source_id for f in figs if f], lang)
 
 
-def _names(view, regions) -> dict[str, str]:
-    return {r: region_label(view.ds, r, view.lang) for r in regions}
+def render_growth_section(view, choice: GrowthChoice, comparison: PeriodComparison):
+    """The chosen view (rates over time, one period, or the gap over time) through the one
+    section renderer; returns its model (for the brief)."""
+    lab = make_labeller(view.ds, view.lang)
+    model = build_growth_section(lab, view.obs, choice, view.industry, view.point, view.up_to,
+                                 comparison, make_growth_sentence(view.ds, comparison, view.lang)
+                                 or None)
+    details, derivations = (), ()
+    if choice.mode == "period":
+        details = [comparison.subject, *comparison.benchmarks.values()]
+        derivations = [g.derivation for g in comparison.gaps.values() if g is not None]
+    render_section(view, model, key=f"growth_{choice.mode}",
+                   table="expanded" if choice.mode == "period" else "expander",
+                   details=details, derivations=derivations)
+    return model
 
 
-def _chart_title(view, choice: GrowthChoice, key: str, **extra) -> str:
-    ds, lang = view.ds, view.lang
-    ind = ds.indicator(choice.indicator)
-    basis = ind["period_basis"]
-    return t(key, lang, indicator=ds.name("indicators", choice.indicator, lang),
-             industry=figure_industry_label(ds, view.industry, ind, lang),
-             basis=t(f"growth_basis_{basis}", lang),
-             years=(f"{choice.year_from}" if choice.year_from == choice.year_to
-                    else f"{choice.year_from}-{choice.year_to}"), **extra)
-
-
-def render_time_view(view, choice: GrowthChoice) -> tuple[pd.DataFrame, list[str]]:
-    """Rates period by period on the full grid; returns the plotted figures and their sources."""
-    ds, lang = view.ds, view.lang
-    ind = ds.indicator(choice.indicator)
-    series = derive_series(view.obs, choice.indicator, view.industry, choice.regions,
-                           choice.year_from, choice.year_to, view.up_to)
-    grid = trim_grid(period_grid(ind["period_basis"], choice.year_from, choice.year_to), series)
-    if series.empty:
-        st.plotly_chart(make_empty_chart(t("growth_no_series", lang)), key="growth_time_chart")
-        return make_figure_table(ds, [], lang), []
-    labels = {p: period_label(p, ind, lang) for p in grid}
-    chart_df = series.assign(x=series["period"].map(labels), label=series["period"].map(labels))
-    st.caption(t("status_markers", lang))
-    st.plotly_chart(make_trend_chart(
-        chart_df, x_values=[labels[p] for p in grid], region_names=_names(view, choice.regions),
-        title=_chart_title(view, choice, "growth_chart_time"),
-        x_title=t("growth_axis_period", lang), y_title=t("growth_axis_rate", lang),
-        x_dates=period_end_dates(grid, ind["period_basis"]),
-        no_figure_text=t("chart_no_figure", lang)),
-        key="growth_time_chart")
-    figs = [Figure.from_row(r) for _, r in series.iterrows()]
-    return make_figure_table(ds, [(f, None) for f in figs], lang), [f.source_id for f in figs]
-
-
-def render_period_view(view, choice: GrowthChoice,
-                       comparison: PeriodComparison) -> tuple[pd.DataFrame, list[str]]:
-    """The three rates side by side for one period, gaps labelled in 百分点."""
-    ds, lang = view.ds, view.lang
-    ind = ds.indicator(choice.indicator)
-    period = period_label(choice.period, ind, lang) if choice.period else ""
-    bars = [(CITY, region_label(ds, CITY, lang),
-             comparison.subject.value if comparison.subject else None)]
-    bars += [(r, region_label(ds, r, lang), b.value if b else None)
-             for r, b in comparison.benchmarks.items()]
-    gap_texts = {r: t("growth_gap_label", lang, gap=g.signed())
-                 for r, g in comparison.gaps.items() if g is not None}
-    figures = {CITY: comparison.subject, **comparison.benchmarks}
-    notes = {r: t(f"status_{f.status}", lang) for r, f in figures.items()
-             if f is not None and f.status != "published"}
-    st.plotly_chart(make_period_bars_chart(
-        bars, title=_chart_title(view, choice, "growth_chart_period", period=period),
-        y_title=t("growth_axis_rate", lang), missing_text=t("growth_not_published", lang),
-        gap_texts=gap_texts, notes=notes), key="growth_period_chart")
-    render_source_popover(ds, [comparison.subject, *comparison.benchmarks.values()], lang,
-                          [g.derivation for g in comparison.gaps.values() if g is not None])
-    rows = [(comparison.subject, None)] if comparison.subject else []
-    rows += [(b, comparison.gaps[r]) for r, b in comparison.benchmarks.items() if b]
-    return make_figure_table(ds, rows, lang), [f.source_id for f, _ in rows]
-
-
-def render_gap_view(view, choice: GrowthChoice) -> tuple[pd.DataFrame, list[str]]:
-    """Qingdao minus each benchmark over time, in 百分点, where both rates are published."""
-    ds, lang = view.ds, view.lang
-    ind = ds.indicator(choice.indicator)
-    gaps = derive_gap_series(view.obs, choice.indicator, view.industry, choice.year_from,
-                             choice.year_to, choice.benchmarks, view.up_to)
-    if gaps.empty:
-        st.plotly_chart(make_empty_chart(t("growth_no_gap", lang)), key="growth_gap_chart")
-        return make_figure_table(ds, [], lang), []
-    grid = trim_grid(period_grid(ind["period_basis"], choice.year_from, choice.year_to), gaps)
-    labels = {p: period_label(p, ind, lang) for p in grid}
-    st.plotly_chart(make_gap_chart(
-        gaps.assign(x=gaps["period"].map(labels)), x_values=[labels[p] for p in grid],
-        region_names=_names(view, choice.benchmarks),
-        title=_chart_title(view, choice, "growth_chart_gap"), y_title=t("growth_axis_gap", lang),
-        x_dates=period_end_dates(grid, ind["period_basis"])),
-        key="growth_gap_chart")
-    rows = []
-    for gap in gaps["gap"]:
-        rows += [(gap.city, None), (gap.benchmark, gap)]
-    unique = list({(f.region_code, f.period): (f, g) for f, g in rows}.values())
-    return make_figure_table(ds, unique, lang), [f.source_id for f, _ in unique]
-
-
-def render_districts(view, choice: GrowthChoice) -> None:
-    """A district against the city for the same period; which districts have no figure."""
+def render_districts(view, choice: GrowthChoice):
+    """A district against the city for the same period; which districts have no figure.
+    Returns the district section's model, or None when no district has a figure."""
     ds, lang, obs = view.ds, view.lang, view.obs
     st.subheader(t("growth_districts", lang))
     have, none = districts_with_figures(ds, obs, choice.indicator, view.industry, view.up_to)
@@ -285,7 +211,7 @@ def render_districts(view, choice: GrowthChoice) -> None:
         else ", ".join(region_label(ds, c, lang) for c in codes)  # noqa: E731
     if not have:
         st.caption(t("growth_districts_nothing", lang))
-        return
+        return None
     st.caption(t("growth_districts_have", lang, names=names(have)))
     if none:
         st.caption(t("growth_districts_none", lang, names=names(none)))
@@ -297,18 +223,16 @@ def render_districts(view, choice: GrowthChoice) -> None:
                    for p in periods]
     if not comparisons:
         st.caption(t("growth_district_none_yet", lang))
-        return
+        return None
     # The reading is for the page's chosen period when the district published it, else for the
     # district's latest period as of the sidebar's point.
     reading = next((c for c in comparisons if c.subject.period == choice.period), comparisons[0])
-    st.code(make_growth_sentence(ds, reading, lang), language=None, wrap_lines=True)
-    rows = []
-    for c in comparisons:
-        rows.append((c.subject, None))
-        if c.benchmarks[CITY] is not None:
-            rows.append((c.benchmarks[CITY], c.gaps[CITY]))
-    st.dataframe(for_display(make_figure_table(ds, rows, lang)), hide_index=True)
-    render_source_caption(ds, [f.source_id for f, _ in rows], lang)
+    sentence = make_growth_sentence(ds, reading, lang)
+    st.code(sentence, language=None, wrap_lines=True)
+    model = build_district_section(make_labeller(ds, lang), comparisons, choice, district,
+                                   view.industry, view.point, sentence)
+    render_section(view, model, key="growth_district")
+    return model
 
 
 def _rank_line(view, fig: Figure, with_context: bool) -> str:
