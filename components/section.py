@@ -20,6 +20,7 @@ from metrics.query import Figure
 from metrics.section import SectionModel
 
 from components.i18n import t
+from components.print_table import render_print_table
 from components.provenance import (make_plain_source_line, md_escape, render_source_caption,
                                    render_source_popover)
 from components.tables import for_display
@@ -132,10 +133,12 @@ def render_section(view, model: SectionModel, *, key: str, heading: bool = False
         frame = for_display(model.labelled())
         if table == "shown":
             st.dataframe(frame, hide_index=True, column_config={**config, **(column_config or {})})
+            render_print_table(model)  # the grid's printed twin: every row, page-wide
         else:
             with st.expander(t("h_table", lang), expanded=table == "expanded"):
                 st.dataframe(frame, hide_index=True,
                              column_config={**config, **(column_config or {})})
+                render_print_table(model)
     render_source_caption(view.ds, model.source_ids, lang,
                           " ".join(model.notes) if model.notes else None)
     if downloads and not model.empty:
