@@ -12,33 +12,33 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from metrics.counts import (ENTITY_COUNTS, TIMELINE_REGIONS, Context, CountTile, SectionCounts,
-                            derive_entities, derive_timeline)
+from metrics.counts import ENTITY_COUNTS, Context, CountTile, SectionCounts
 from metrics.derive import format_number
 from metrics.load import Dataset
 from metrics.progress import Progress
-from metrics.query import CITY, Figure, latest_figure
+from metrics.query import ALL_INDUSTRIES, CITY, Figure, latest_figure
+from metrics.sections.counts import build_entities_section, build_timeline_section
+from metrics.sections.counts import count_text
+from metrics.sections.entities import entity_columns, make_entity_rows
+from metrics.sections.entities import entity_product  # noqa: F401  (read by the tests)
 
 from components.i18n import t
 from components.kpi import render_in_rows
 from components.labels import (figure_industry_label, figure_period_label, format_value, industry_label,
                                region_label, unit_label)
-from components.progress_charts import make_progress_chart, make_timeline_chart
+from components.progress_charts import make_progress_chart
 from components.provenance import (make_figure_details, make_source_lines, md_escape,
                                   render_source_caption, render_source_popover)
-from components.tables import for_display, make_figure_table
+from components.section import render_section
+from components.section_labels import make_labeller
 
-_PRODUCT = re.compile(r"^Product: ([^.;]+)")
 
 
 # --- values and context lines ------------------------------------------------------------------
 
 def value_text(ds: Dataset, fig: Figure, lang: str) -> str:
     """The figure as shown on a tile: '90.9%', '39家', 'No. 2' for a rank, '5,000+ scenarios'."""
-    ind = ds.indicator(fig.indicator_id)
-    if ind["kind"] == "rank":
-        return t("digital_rank_value", lang, v=format_number(fig.value))
-    return format_value(fig.value, fig.qualifier, ind, lang)
+    return count_text(make_labeller(ds, lang), fig, ds.indicator(fig.indicator_id))
 
 
 def tile_label(ds: Dataset, tile: CountTile, lang: str) -> str:
@@ -137,138 +137,50 @@ def render_count_section(view, counts: SectionCounts, heading: str, intro: str =
     render_source_caption(ds, counts.source_ids(), lang, extra)
 
 
-def make_counts_table(ds: Dataset, sections: Sequence[SectionCounts], section_names: dict,
-                      lang: str) -> pd.DataFrame:
-    """Every tile's figure and context figure, one row each, with the section, Qingdao's share
-    of the benchmark (when derived) and the full source."""
-    rows, extra = [], []
-    for counts in sections:
-        for tile in counts.all_tiles():
-            rows.append((tile.figure, None))
-            extra.append((section_names[counts.section.key], None, ""))
-            for ctx in tile.context:
-                rows.append((ctx.figure, ctx.gap))
-                extra.append((section_names[counts.section.key], ctx.share_pct,
-                              ctx.derivation or ""))
-    table = make_figure_table(ds, rows, lang)
-    table.insert(0, t("digital_col_section", lang), [e[0] for e in extra])
-    share_col = t("digital_col_share", lang)
-    table.insert(table.columns.get_loc(t("col_gap", lang)), share_col,
-                 pd.Series([e[1] for e in extra], dtype="float64"))
-    der = t("col_derivation", lang)
-    table[der] = [e[2] or d for e, d in zip(extra, table[der])]
-    return table
+# --- timelines and named entities -------------------------------------------------------------
 
-
-# --- timelines -------------------------------------------------------------------------------
-
-def make_timeline_points(ds: Dataset, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The chart's points: value label (with '~' or '+' for bounds) and hover with the source."""
-    if rows.empty:
-        return rows.assign(text=[], hover=[], derived=[])
-    ind = ds.indicator(rows["indicator_id"].iloc[0])
-    texts, hovers = [], []
-    for _, r in rows.iterrows():
-        fig = Figure.from_row(r)
-        src = ds.source(fig.source_id)
-        texts.append(format_value(fig.value, fig.qualifier, ind, lang, with_unit=False))
-        status = "" if fig.status == "published" else f" ({t('status_' + fig.status, lang)})"
-        hovers.append(f"{region_label(ds, fig.region_code, lang)} · "
-                      f"{figure_period_label(fig, ind, lang)}: {value_text(ds, fig, lang)}{status}"
-                      f"<br>{src['publisher']} ({src['date_published']})")
-    return rows.assign(text=texts, hover=hovers, derived=list(rows["status"] == "derived"))
-
-
-def render_timeline(view, indicator_id: str, key: str) -> tuple[pd.DataFrame, list[str]]:
-    """A count's timeline (Qingdao, Shandong, China as of the chosen point), its table and
-    sources; returns the table and the source ids."""
-    lang, ds = view.lang, view.ds
-    ind = ds.indicator(indicator_id)
-    rows = derive_timeline(view.obs, indicator_id, view.up_to)
-    points = make_timeline_points(ds, rows, lang)
-    names = {c: region_label(ds, c, lang) for c in TIMELINE_REGIONS}
-    unit = unit_label(ind, lang)
-    st.plotly_chart(make_timeline_chart(
-        points, region_names=names,
-        title=t("digital_timeline_title", lang, indicator=ind[f"name_{lang}"], unit=unit),
-        y_title=unit), key=f"{key}_{indicator_id}")
-    figs = [Figure.from_row(r) for _, r in rows.iterrows()]
-    table = make_figure_table(ds, [(f, None) for f in figs], lang)
-    with st.expander(t("h_table", lang)):
-        st.dataframe(for_display(table), hide_index=True)
-    source_ids = [f.source_id for f in figs]
-    notes = [t("digital_timeline_note", lang)]
-    if any(f.status == "derived" for f in figs):
-        notes.append(t("digital_timeline_derived", lang))
-    if view.industry != "ALL":
-        notes.append(t("digital_city_wide", lang))
-    render_source_caption(ds, source_ids, lang, " ".join(notes))
-    return table, source_ids
-
-
-# --- named entities ----------------------------------------------------------------------------
-
-def entity_product(note: str | None) -> str:
-    """The product named in an entity's note ('Product: refrigerators. …'), else ''."""
-    match = _PRODUCT.match(note or "")
-    return match.group(1).strip() if match else ""
+def render_timeline(view, page: str, indicator_id: str, section: str):
+    """A count's timeline (Qingdao, Shandong, China as of the chosen point) through the one
+    section renderer; returns its model."""
+    model = build_timeline_section(make_labeller(view.ds, view.lang), page, view.obs,
+                                   indicator_id, section, view.industry, view.point,
+                                   view.up_to)
+    render_section(view, model, key=f"{page}_timeline_{indicator_id}", table="expander")
+    return model
 
 
 def make_entity_table(ds: Dataset, entities: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One row per entity: type, name, level, industries, district, year, product, source."""
-    records = []
-    for _, e in entities.iterrows():
-        src = ds.source(e["source_id"])
-        records.append([
-            t(f"digital_etype_{e['entity_type']}", lang), e[f"name_{lang}"],
-            t(f"digital_level_{e['level']}", lang),
-            "; ".join(industry_label(ds, c, lang) for c in e["industry_codes"])
-            or t("digital_no_industry", lang),
-            region_label(ds, e["district_code"], lang) if e["district_code"]
-            else t("digital_no_district", lang),
-            "" if pd.isna(e["year"]) else str(int(e["year"])), entity_product(e["note"]),
-            src["publisher"], src["title"], src["date_published"], src["url"] or "", src["tier"],
-            e["quote"], e["note"] or ""])
-    cols = ["digital_col_etype", "digital_col_name", "digital_col_level", "col_industry",
-            "digital_col_district", "digital_col_year", "digital_col_product", "col_publisher",
-            "col_source_title", "col_source_date", "col_url", "col_tier", "col_quote", "note"]
-    return pd.DataFrame(records, columns=[t(c, lang) for c in cols])
+    """The one entity table (metrics/sections/entities.py) with headers in ``lang``; an entity
+    with no district is 'not stated in the source'."""
+    lab = make_labeller(ds, lang)
+    rows = make_entity_rows(lab, entities, "digital_no_district")
+    return rows.set_axis([c.label for c in entity_columns(lab)], axis=1)
 
 
-def render_entities(view, entity_types: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
+def render_entities(view, page: str, entity_types: tuple[str, ...], title: str,
+                    extra_filters=()):
     """The named entities of ``entity_types`` as of the chosen point and industry: how many are
-    named against the published count, the table, and its sources."""
+    named against the published count, then the section (table, sources, downloads); returns
+    its model."""
     lang, ds = view.lang, view.ds
-    sel = derive_entities(ds, entity_types, view.industry, view.up_to)
+    model, sel = build_entities_section(make_labeller(ds, lang), page, entity_types, title,
+                                        view.industry, view.point, view.up_to, extra_filters)
     for etype in entity_types:
         named = int((sel.rows["entity_type"] == etype).sum())
         count_id = ENTITY_COUNTS.get(etype)
-        fig = latest_figure(view.obs, count_id, CITY, "ALL", view.up_to) if count_id else None
-        if fig is not None and view.industry == "ALL" and named != fig.value:
+        fig = (latest_figure(view.obs, count_id, CITY, ALL_INDUSTRIES, view.up_to)
+               if count_id else None)
+        if fig is not None and view.industry == ALL_INDUSTRIES and named != fig.value:
             ind = ds.indicator(count_id)
             st.caption(t("digital_named_of", lang, named=named,
                          type=t(f"digital_etype_{etype}", lang),
                          count=value_text(ds, fig, lang), indicator=ind[f"name_{lang}"],
                          period=figure_period_label(fig, ind, lang)))
-    table = make_entity_table(ds, sel.rows, lang)
-    if sel.rows.empty:
+    if model.empty:
         st.info(t("digital_no_entities", lang,
                   industry=industry_label(ds, view.industry, lang)), icon=":material/search_off:")
-    else:
-        st.dataframe(for_display(table), hide_index=True,
-                     column_config={t("col_url", lang): st.column_config.LinkColumn()})
-    notes = []
-    if sel.later:
-        notes.append(t("digital_entities_later", lang, n=sel.later))
-    if sel.without_codes:
-        notes.append(t("digital_entities_no_codes", lang, n=sel.without_codes))
-    if view.industry in ("HT", "EQ"):
-        notes.append(t("digital_entities_groups", lang))
-    for note in notes:
-        st.caption(note)
-    source_ids = list(sel.rows["source_id"])
-    render_source_caption(ds, source_ids, lang, t("digital_entities_note", lang))
-    return table, source_ids
+    render_section(view, model, key=f"{page}_entities_{'-'.join(entity_types)}")
+    return model
 
 
 # --- targets -----------------------------------------------------------------------------------

@@ -124,7 +124,7 @@ def build_entities_section(lab: Labeller, page: str, entity_types: tuple[str, ..
         notes.append(lab.t("digital_entities_groups"))
     notes.append(lab.t("digital_entities_note"))
     model = make_model(lab, f"{page}_entities_{'-'.join(entity_types)}", title,
-                       entity_columns(lab), make_entity_rows(lab, sel.rows),
+                       entity_columns(lab), make_entity_rows(lab, sel.rows, "digital_no_district"),
                        filters=view_filters(lab, industry, point, extra_filters),
                        stem=(page, "entities", *entity_types, industry, point),
                        notes=tuple(notes))

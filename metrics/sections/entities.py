@@ -6,13 +6,13 @@ import re
 
 import pandas as pd
 
-from metrics.sections.base import TEXT, Labeller, columns
+from metrics.sections.base import TEXT, URL, Labeller, columns
 
 ENTITY_COLUMNS = (("entity_id", TEXT), ("entity_type", TEXT), ("entity_name", TEXT),
                   ("entity_level", TEXT), ("industry", TEXT), ("district_code", TEXT),
                   ("district", TEXT), ("year", TEXT), ("product", TEXT), ("note", TEXT),
                   ("source_id", TEXT), ("publisher", TEXT), ("source_title", TEXT),
-                  ("source_date", TEXT), ("url", TEXT), ("tier", TEXT), ("quote", TEXT))
+                  ("source_date", TEXT), ("url", URL), ("tier", TEXT), ("quote", TEXT))
 
 # Entities' notes name a product as 'Product: refrigerators. …'.
 _PRODUCT = re.compile(r"^Product: ([^.;]+)")
@@ -33,9 +33,11 @@ def level_words(lab: Labeller, code: str) -> str:
     return lab.t(f"clusters_level_{code}")
 
 
-def make_entity_rows(lab: Labeller, entities: pd.DataFrame) -> pd.DataFrame:
-    """One row per entity: type, name, level, industries, district (or city-wide), year,
-    product, note and its full source, under the stable column ids."""
+def make_entity_rows(lab: Labeller, entities: pd.DataFrame,
+                     no_district: str = "clusters_citywide_label") -> pd.DataFrame:
+    """One row per entity: type, name, level, industries, district, year, product, note and
+    its full source, under the stable column ids. An entity with no district is described by
+    the catalogue key ``no_district`` (on the map city-wide; elsewhere 'not stated')."""
     sources = lab.ds.sources_by_id
     sep = "、" if lab.lang == "zh" else "; "
     records = []
@@ -48,7 +50,7 @@ def make_entity_rows(lab: Labeller, entities: pd.DataFrame) -> pd.DataFrame:
             "industry": sep.join(lab.industry(c) for c in e["industry_codes"])
             or lab.t("clusters_no_industry_tag"),
             "district_code": district,
-            "district": lab.region(district) if district else lab.t("clusters_citywide_label"),
+            "district": lab.region(district) if district else lab.t(no_district),
             "year": "" if pd.isna(e["year"]) else str(int(e["year"])),
             "product": entity_product(e["note"]), "note": e["note"] or "",
             "source_id": e["source_id"], "publisher": src["publisher"],
