@@ -9,6 +9,7 @@ click does not, e.g. keyboard use).
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from functools import partial
 
@@ -22,7 +23,12 @@ from metrics.clusters import (ANY, BOUNDARY_CREDIT, ENTITY_TYPES, LEVELS,
                               figure_industry, figure_periods, filter_entities,
                               load_district_geojson)
 from metrics.load import Dataset
-from metrics.query import LATEST
+from metrics.query import ALL_INDUSTRIES, LATEST
+from metrics.sections.base import with_figure
+from metrics.sections.clusters import (build_cluster_entities_section,
+                                      build_district_counts_section,
+                                      build_district_figures_section)
+from metrics.sections.entities import entity_columns, make_entity_rows
 
 from components import keys
 from components.i18n import t
@@ -33,7 +39,8 @@ from components.map_charts import make_district_map_chart
 from components.provenance import md_escape, render_source_caption, render_source_popover
 from components.state import (render_url_segmented, render_url_selectbox, set_url_value,
                               url_value)
-from components.tables import for_display, make_figure_table
+from components.section import render_section
+from components.section_labels import make_labeller
 
 MEASURES = ("count", "figure")
 # Widget key of the map: its selection lives in the session only, the district in the URL.
@@ -93,7 +100,8 @@ def level_label(code: str, lang: str) -> str:
 
 def entity_industry_label(ds: Dataset, code: str, lang: str) -> str:
     """The industry filter as it applies to entities: ALL means every industry, tagged or not."""
-    return t("clusters_all_industries", lang) if code == "ALL" else industry_label(ds, code, lang)
+    return (t("clusters_all_industries", lang) if code == ALL_INDUSTRIES
+            else industry_label(ds, code, lang))
 
 
 def point_text(view) -> str:
@@ -158,7 +166,7 @@ def render_filter_notes(view, choice: MapChoice, all_entities: pd.DataFrame) -> 
         notes.append(t("clusters_eq_note", lang))
     elif industry == "C":
         notes.append(t("clusters_c_note", lang))
-    if industry != "ALL":
+    if industry != ALL_INDUSTRIES:
         untagged = int((of_kind["industry_codes"].map(len) == 0).sum())
         if untagged:
             notes.append(t("clusters_untagged_note", lang, n=untagged))
@@ -244,9 +252,9 @@ def _count_map_texts(view, choice: MapChoice, counts: pd.DataFrame,
 
 def render_district_map(view, choice: MapChoice, geojson: dict, districts: list[str],
                         counts: pd.DataFrame, figures: pd.DataFrame | None,
-                        located_sources: list[str], n_citywide: int) -> list[str]:
+                        located_sources: list[str], n_citywide: int):
     """The map of the chosen measure, clickable, with its notes, sources and the boundary
-    credit; returns the source ids of what it colours.
+    credit; returns the source ids of what it colours and the map's figure.
 
     With no district figure as of the chosen point, it says so and maps the entity counts.
     """
@@ -259,7 +267,7 @@ def render_district_map(view, choice: MapChoice, geojson: dict, districts: list[
         st.caption(md_escape(t("clusters_figure_industry_fallback", lang,
                                industry=industry_label(ds, view.industry, lang),
                                fallback=figure_industry_label(
-                                   ds, "ALL", ds.indicator(choice.indicator), lang))))
+                                   ds, ALL_INDUSTRIES, ds.indicator(choice.indicator), lang))))
     if by_figure:
         values, hovers, title, colorbar, sources, labels = _figure_map_texts(
             view, choice, figures, names)
@@ -274,12 +282,14 @@ def render_district_map(view, choice: MapChoice, geojson: dict, districts: list[
         selected=None if choice.district == ANY else choice.district)
     st.plotly_chart(fig, key=MAP_CHART_KEY, on_select=partial(_on_map_select, districts),
                     selection_mode="points", config=MAP_CONFIG)
+    st.html(f'<p class="sr-only">{html.escape(title)}: ' + html.escape(
+        "; ".join(h.replace("<br>", " ") for h in hovers)) + "</p>")
     if sources:
         render_source_caption(ds, sources, lang, note)
     else:
         st.caption(md_escape(note))
     st.caption(t("clusters_attribution", lang, credit=BOUNDARY_CREDIT))
-    return sources
+    return sources, fig
 
 
 def render_district_card(view, choice: MapChoice, located: pd.DataFrame,
@@ -326,7 +336,7 @@ def render_district_card(view, choice: MapChoice, located: pd.DataFrame,
 def _figure_name(ds: Dataset, fig, lang: str) -> str:
     # The industry is named only when the figure is for one (GDP and the like are not split).
     name = ds.name("indicators", fig.indicator_id, lang)
-    if fig.industry_code == "ALL":
+    if fig.industry_code == ALL_INDUSTRIES:
         return name
     return f"{name} · {industry_label(ds, fig.industry_code, lang)}"
 
@@ -336,73 +346,53 @@ def _figure_value(ds: Dataset, fig, lang: str) -> str:
     return value if fig.status == "published" else f"{value} ({t('status_' + fig.status, lang)})"
 
 
-def render_entity_list(view, entities: pd.DataFrame) -> pd.DataFrame:
-    """The entities as a table with their count and source caption; returns the table shown."""
+def render_entity_section(view, choice: MapChoice, entities: pd.DataFrame, title: str,
+                          part: str):
+    """One list of entities (in the chosen district(s), or city-wide) through the one
+    renderer, with its count; returns its model."""
     lang = view.lang
-    table = make_entity_table(view.ds, entities, lang)
+    model = build_cluster_entities_section(make_labeller(view.ds, lang), entities, title, choice,
+                                           view.industry, view.point, part)
     st.caption(t("clusters_rows", lang, n=len(entities)) if len(entities)
                else t("clusters_none", lang))
-    st.dataframe(for_display(table), hide_index=True,
-                 column_config={t("col_url", lang): st.column_config.LinkColumn()})
-    render_source_caption(view.ds, entities["source_id"], lang)
-    return table
+    render_section(view, model, key=f"clusters_entities_{part}")
+    return model
 
 
-# --- Pure table builders (shown on the page and exported) ---------------------------------------
+def render_district_section(view, choice: MapChoice, counts: pd.DataFrame,
+                            figures: pd.DataFrame | None, map_figure, map_sources: list[str]):
+    """The map's numbers by district (counts or the published figure) through the one renderer;
+    the model carries the map for its image download. Returns the model."""
+    lab = make_labeller(view.ds, view.lang)
+    if choice.measure == "figure" and figures is not None:
+        model = build_district_figures_section(lab, figures, choice, view.industry, view.point)
+    else:
+        model = build_district_counts_section(lab, counts, choice, view.industry, view.point,
+                                              map_sources)
+    model = with_figure(model, map_figure)
+    render_section(view, model, key="clusters_districts", show_chart=False)
+    return model
+
+
+# --- Pure table builders (for the tests and the data page) -----------------------------------
 
 def make_entity_table(ds: Dataset, entities: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One row per entity: name, type, level, industries, district, year and its full source."""
-    records = []
-    for _, e in entities.iterrows():
-        src = ds.source(e["source_id"])
-        district = e["district_code"]
-        sep = "、" if lang == "zh" else "; "
-        industries = sep.join(industry_label(ds, c, lang) for c in e["industry_codes"])
-        records.append([
-            e["name_" + lang], type_label(e["entity_type"], lang), level_label(e["level"], lang),
-            industries or t("clusters_no_industry_tag", lang),
-            district or "", region_label(ds, district, lang) if district
-            else t("clusters_citywide_label", lang),
-            "" if pd.isna(e["year"]) else str(int(e["year"])),
-            src["publisher"], src["title"], src["date_published"], src["url"] or "", src["tier"],
-            e["quote"]])
-    columns = ["clusters_col_name", "clusters_col_type", "clusters_col_level", "col_industry",
-               "clusters_col_code", "clusters_col_district", "clusters_col_year", "col_publisher",
-               "col_source_title", "col_source_date", "col_url", "col_tier", "col_quote"]
-    return pd.DataFrame(records, columns=[t(c, lang) for c in columns])
+    """The one entity table with headers in ``lang``; no district means city-wide here."""
+    lab = make_labeller(ds, lang)
+    return make_entity_rows(lab, entities).set_axis([c.label for c in entity_columns(lab)],
+                                                    axis=1)
 
 
 def make_district_count_table(ds: Dataset, counts: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The map's counts: one row per district, the total and the count of each entity type."""
-    out = pd.DataFrame({t("clusters_col_code", lang): counts["region_code"],
-                        t("clusters_col_district", lang): [region_label(ds, c, lang)
-                                                           for c in counts["region_code"]],
-                        t("clusters_col_total", lang): counts["total"]})
-    for etype in ENTITY_TYPES:
-        out[type_label(etype, lang)] = counts[etype]
-    return out
+    choice = MapChoice("count", ANY, ANY, ANY, ALL_INDUSTRIES, None, None)
+    return build_district_counts_section(make_labeller(ds, lang), counts, choice,
+                                         ALL_INDUSTRIES, LATEST).labelled()
 
 
 def make_district_figure_table(ds: Dataset, figures: pd.DataFrame, choice: MapChoice,
                                lang: str) -> pd.DataFrame:
     """The map's figures: one row per district with its full source; a district without a
     figure keeps its row with an empty value and the status 'no published figure'."""
-    ind = ds.indicator(choice.indicator)
-    rows = []
-    for code, fig in zip(figures["region_code"], figures["figure"]):
-        if fig is not None:
-            row = make_figure_table(ds, [(fig, None)], lang).iloc[0].to_dict()
-        else:
-            row = {t("col_indicator", lang): ind[f"name_{lang}"],
-                   t("col_region", lang): region_label(ds, code, lang),
-                   t("col_industry", lang): figure_industry_label(ds, choice.figure_industry,
-                                                                  ind, lang),
-                   t("col_period", lang): period_label(choice.period, ind, lang),
-                   t("col_value", lang): float("nan"), t("col_unit", lang): unit_label(ind, lang),
-                   t("col_status", lang): t("clusters_no_figure", lang)}
-        rows.append({t("clusters_col_code", lang): code, **row})
-    columns = [t("clusters_col_code", lang)] + list(make_figure_table(ds, [], lang).columns)
-    table = pd.DataFrame(rows).reindex(columns=columns)
-    table = table.drop(columns=[t("col_gap", lang)])
-    table[t("col_value", lang)] = table[t("col_value", lang)].astype("float64")
-    return table.fillna({c: "" for c in table.columns if c != t("col_value", lang)})
+    return build_district_figures_section(make_labeller(ds, lang), figures, choice,
+                                          ALL_INDUSTRIES, LATEST).labelled()

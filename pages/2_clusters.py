@@ -4,23 +4,18 @@ Entities are placed in the district their source names; city-wide and multi-city
 apart, never forced into a district. District figures are sparse: a district without one is
 drawn as "no published figure", never as zero. The map makes no request outside the server.
 """
-import pandas as pd
 import streamlit as st
 
-from components import keys
-from components.clusters_view import (get_district_geojson, make_district_count_table,
-                                      make_district_figure_table, render_district_card,
-                                      render_district_map, render_entity_list,
-                                      render_filter_notes, render_map_controls)
-from components.export import render_csv_download
+from components.clusters_view import (get_district_geojson, render_district_card,
+                                      render_district_map, render_district_section,
+                                      render_entity_section, render_filter_notes,
+                                      render_map_controls)
 from components.frame import render_footer, render_frame
 from components.i18n import t
 from components.labels import region_label
-from components.provenance import md_escape, render_source_caption
-from components.tables import for_display
+from components.provenance import md_escape
 from metrics.clusters import (ANY, derive_district_counts, derive_district_figures,
-                             entity_publication_dates,
-                              filter_entities, split_located)
+                              entity_publication_dates, filter_entities, split_located)
 from metrics.growth import district_codes
 from metrics.validate import DataError
 
@@ -47,40 +42,28 @@ figures = (derive_district_figures(view.obs, districts, choice.indicator, choice
 col_map, col_card = st.columns([3, 2], gap="medium")
 with col_map:
     try:
-        map_sources = render_district_map(view, choice, get_district_geojson(), districts, counts,
-                                          figures, list(located["source_id"]), len(citywide))
+        map_sources, map_figure = render_district_map(
+            view, choice, get_district_geojson(), districts, counts, figures,
+            list(located["source_id"]), len(citywide))
     except DataError as exc:  # the boundary file is missing or broken: say which, no traceback
         st.error(str(exc))
-        map_sources = list(located["source_id"])
+        map_sources, map_figure = list(located["source_id"]), None
 with col_card:
     render_district_card(view, choice, located, citywide, counts)
 
-# 4/ The map's numbers as a table, and their export -----------------------------------------------
+# 4/ The map's numbers as a table, with its downloads (the map's image among them) --------------
 st.subheader(t("clusters_h_districts", lang))
-if choice.measure == "figure" and figures is not None:
-    district_table = make_district_figure_table(ds, figures, choice, lang)
-else:
-    district_table = make_district_count_table(ds, counts, lang)
-st.dataframe(for_display(district_table), hide_index=True)
-render_source_caption(ds, map_sources, lang)
-extra = {t("clusters_measure", lang): choice.measure, t("clusters_type", lang): choice.entity_type,
-         t("clusters_level", lang): choice.level,
-         t("clusters_figure", lang): choice.indicator or "",
-         t("clusters_figure_period", lang): choice.period or ""}
-render_csv_download(view, district_table, f"clusters_districts_{choice.measure}",
-                    keys.EXPORT_MAP_DISTRICTS, extra)
+models = [render_district_section(view, choice, counts, figures, map_figure, map_sources)]
 
 # 5/ The entities: those in the chosen district (or all districts), then the city-wide ones ------
 shown = located if choice.district == ANY else located[located["district_code"] == choice.district]
-st.subheader(t("clusters_h_entities", lang) if choice.district == ANY else md_escape(
-    t("clusters_h_entities_in", lang, district=region_label(ds, choice.district, lang))))
-entity_table = render_entity_list(view, shown)
+title = (t("clusters_h_entities", lang) if choice.district == ANY else
+         t("clusters_h_entities_in", lang, district=region_label(ds, choice.district, lang)))
+st.subheader(md_escape(title))
+models.append(render_entity_section(view, choice, shown, title, "districts"))
 st.subheader(t("clusters_h_citywide", lang))
 st.caption(t("clusters_citywide_help", lang))
-citywide_table = render_entity_list(view, citywide)
-render_csv_download(view, pd.concat([entity_table, citywide_table], ignore_index=True),
-                    "clusters_entities", keys.EXPORT_MAP_ENTITIES,
-                    {**extra, t("clusters_district", lang): choice.district})
-st.caption(t("clusters_export_help", lang))
+models.append(render_entity_section(view, choice, citywide, t("clusters_h_citywide", lang),
+                                    "citywide"))
 
 render_footer(view)
