@@ -128,3 +128,48 @@ def make_citation(source: dict, lang: str) -> dict:
     out["publisher"] = w["copy_unchecked"].format(publisher=publisher, carrier=name)
     out["warning"] = w["warning_unchecked"].format(publisher=publisher, carrier=name)
     return out
+
+
+# -- translations of titles, quotes and notes ------------------------------------------------
+
+_CJK = re.compile("[\u3400-\u9fff]")
+_LATIN = re.compile("[A-Za-z]")
+
+
+def text_language(text: str) -> str:
+    """'zh' when a text has more Chinese characters than Latin letters, else 'en'; '' for a
+    text with neither (a number, a code)."""
+    cjk, latin = len(_CJK.findall(text or "")), len(_LATIN.findall(text or ""))
+    if not cjk and not latin:
+        return ""
+    return "zh" if cjk > latin else "en"
+
+
+def _is_neutral(text: str) -> bool:
+    # a bare address or domain ('laoshan.gov.cn') reads the same in both languages
+    return not _CJK.search(text) and " " not in text.strip()
+
+
+def shown_note(note: str | None, lang: str, translate) -> str | None:
+    """The note as a page in ``lang`` shows it: its translation into ``lang`` where there is
+    one, the note itself where it is written in ``lang`` (or is a bare address), else None:
+    a Chinese page never shows an English note, nor an English page a Chinese one.
+
+    ``translate(text, lang)`` gives a stored translation or None (Dataset.translation).
+    """
+    if not note or not str(note).strip():
+        return None
+    done = translate(note, lang)
+    if done:
+        return done
+    if _is_neutral(note) or text_language(note) in (lang, ""):
+        return note
+    return None
+
+
+def english_rendering(text: str | None, lang: str, translate) -> str | None:
+    """On an English page, the English translation of a Chinese title or quote (None on a
+    Chinese page, for an English original, or where none is stored)."""
+    if lang != "en" or not text or text_language(text) != "zh":
+        return None
+    return translate(text, "en")
