@@ -67,7 +67,8 @@ def for_display(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if str(col).lower() == "year":  # a year is no quantity: 2026, not 2,026
-            out[col] = [("" if pd.isna(v) else str(int(v))) for v in out[col]]
+            out[col] = [("" if v is None or pd.isna(v) or v == "" else str(int(v)))
+                        for v in out[col]]
         elif pd.api.types.is_float_dtype(out[col]):
             out[col] = [("" if pd.isna(v) else format_number(v)) for v in out[col]]
         elif out[col].dtype == object:

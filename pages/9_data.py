@@ -2,16 +2,18 @@
 import streamlit as st
 
 from components import keys
-from components.coverage_view import render_coverage
 from components.data import data_dir, get_sidecar
-from components.export import render_csv_download, render_zip_download
+from components.export import render_zip_download
 from components.frame import render_footer, render_frame
 from components.i18n import t
-from components.provenance import render_source_caption
+from components.section import render_section
+from components.section_labels import make_labeller
 from components.state import render_url_segmented, render_url_text
-from components.tables import for_display, make_figure_table, make_versions_table
-from metrics.query import Figure, limit_rows, select
+from components.tables import for_display, make_versions_table
+from metrics.query import ALL_INDUSTRIES, limit_rows, select
 from metrics.schema import TABLE_NAMES
+from metrics.sections.base import view_filters
+from metrics.sections.data import build_observations_section, build_table_section, search_rows
 
 # A screen table and its export hold at most this many observations; narrower filters or a
 # search reach the rest.
@@ -19,6 +21,7 @@ MAX_SHOWN_ROWS = 1_000
 
 view = render_frame("nav_data")
 lang, ds = view.lang, view.ds
+lab = make_labeller(ds, lang)
 
 # 1/ Title and the choice of table -----------------------------------------------------------
 st.title(t("data_title", lang))
@@ -31,53 +34,41 @@ assert table_name in TABLE_NAMES + ("versions",)
 
 # 2/ Search across every text column (kept in the URL) --------------------------------------
 query = render_url_text(st, t("data_search", lang), keys.DATA_SEARCH).strip()
+filters = view_filters(lab, view.industry, view.point,
+                       [(t("data_table", lang), t(f"tables_{table_name}", lang)),
+                        (t("data_search", lang), query)])
+stem = ("data", table_name, view.industry, view.point)
+title = t(f"tables_{table_name}", lang)
 
 # 3/ Data: observations follow the sidebar filters (at most MAX_SHOWN_ROWS on screen) ---------
 capped = None
 if table_name == "observations":
-    industry = None if view.industry == "ALL" else view.industry
+    industry = None if view.industry == ALL_INDUSTRIES else view.industry
     rows, total = limit_rows(select(view.obs, industry_code=industry, up_to=view.up_to), query,
                              MAX_SHOWN_ROWS)
     capped = (len(rows), total) if total > len(rows) else None
-    table = make_figure_table(ds, [(Figure.from_row(r), None) for r in rows.to_dict("records")],
-                              lang)
-    source_ids = list(rows["source_id"])
+    model = build_observations_section(lab, rows, title, filters, stem)
 elif table_name == "versions":
     st.caption(t("versions_intro", lang))
-    table = make_versions_table(data_dir(), lang)
-    source_ids = []
+    model = build_table_section(lab, make_versions_table(data_dir(), lang), table_name, title,
+                                filters, stem)
 else:
-    table = ds[table_name].copy().reset_index(drop=True)
-    if "industry_codes" in table:
-        table["industry_codes"] = table["industry_codes"].map(";".join)
-    source_ids = list(table["source_id"]) if "source_id" in table else []
-if query:
-    found = for_display(table).agg(" ".join, axis=1).str.contains(query, case=False, regex=False)
-    table = table[found]
-    source_ids = [s for s, keep in zip(source_ids, found) if keep] if source_ids else []
+    model = build_table_section(lab, ds[table_name], table_name, title, filters, stem)
+model = search_rows(model, for_display(model.labelled()), query)
 if capped:
     st.info(t("data_rows_capped", lang, shown=capped[0], n=capped[1]),
             icon=":material/filter_list:")
 
-# 4/ Table, its sources, and the export of exactly these rows -------------------------------
-st.caption(t("data_rows", lang, n=len(table)))
-st.dataframe(for_display(table), hide_index=True,
-             column_config={t("col_url", lang): st.column_config.LinkColumn(),
-                            "url": st.column_config.LinkColumn()})
+# 4/ Table, its sources, and the downloads of exactly these rows (CSV, Excel, zip bundle) ----
+st.caption(t("data_rows", lang, n=len(model.rows)))
 tiers = ds["sources"]["tier"].value_counts()
 st.caption(t("sources_by_tier", lang, a=tiers.get("A", 0), b=tiers.get("B", 0),
              c=tiers.get("C", 0)))
-render_source_caption(ds, source_ids, lang)
-filters = {t("data_table", lang): t(f"tables_{table_name}", lang), t("data_search", lang): query}
-c1, c2 = st.columns([1, 3])
-with c1:
-    render_csv_download(view, table, f"data_{table_name}", keys.EXPORT_DATA, filters)
-with c2:
-    render_zip_download(view, table, f"data_{table_name}", keys.EXPORT_DATA_ZIP,
-                        title=t(f"tables_{table_name}", lang), description=t("data_intro", lang),
+render_section(view, model, key="data_table",
+               column_config={"url": st.column_config.LinkColumn()})
+if not model.empty:
+    render_zip_download(view, model, keys.EXPORT_DATA_ZIP, description=t("data_intro", lang),
                         metadata=get_sidecar(ds, table_name) if table_name in TABLE_NAMES
-                        else {}, source_ids=source_ids,
-                        extra=filters)
+                        else {})
 
-render_coverage(view)
 render_footer(view)

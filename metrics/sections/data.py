@@ -33,6 +33,9 @@ def build_table_section(lab: Labeller, table: pd.DataFrame, name: str, title: st
         elif pd.api.types.is_bool_dtype(series):
             table[col] = series.map({True: "true", False: "false"})
             kind = TEXT
+        elif _all_whole_numbers(series):
+            table[col] = series.astype("Int64")  # a year stays 2024, an empty cell empty
+            kind = INTEGER
         elif pd.api.types.is_integer_dtype(series):
             kind = INTEGER
         elif pd.api.types.is_float_dtype(series):
@@ -44,6 +47,14 @@ def build_table_section(lab: Labeller, table: pd.DataFrame, name: str, title: st
         cols.append(Column(str(col), str(col), kind))
     return make_model(lab, f"data_{name}", title, tuple(cols), table, filters=filters,
                       stem=stem)
+
+
+def _all_whole_numbers(series: pd.Series) -> bool:
+    """Whether every cell is empty or a whole number (a year kept as float or object)."""
+    values = series.dropna()
+    return (not pd.api.types.is_integer_dtype(series) and not values.empty
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer()
+                    for v in values))
 
 
 def search_rows(model: SectionModel, display: pd.DataFrame, query: str) -> SectionModel:
