@@ -264,8 +264,8 @@ def render_target_card(view, p: Progress) -> None:
                         text=t("targets_share_line", lang, share=format_number(p.share_done)))
         for line in progress_lines(ds, p, lang):
             st.caption(line)
-        if view.industry not in ("ALL", p.target.industry_code):
-            st.caption(t("targets_city_wide_all", lang) if p.target.industry_code == "ALL"
+        if view.industry not in (ALL_INDUSTRIES, p.target.industry_code):
+            st.caption(t("targets_city_wide_all", lang) if p.target.industry_code == ALL_INDUSTRIES
                        else t("targets_city_wide", lang,
                               industry=industry_label(ds, p.target.industry_code, lang)))
         with st.popover(t("source_details", lang), icon=":material/info:"):

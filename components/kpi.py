@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics.overview import Tile
 from metrics.periods import parse_period
-from metrics.query import end_to_point
+from metrics.query import ALL_INDUSTRIES, BENCHMARK_REGIONS, end_to_point
 
 from components.i18n import t
 from components.labels import (figure_period_label, format_value, is_multiplier_unit,
@@ -21,7 +21,7 @@ def make_gap_line(view, tile: Tile, index: int) -> str:
     """'比山东8.5%高1.1个百分点' / 'vs Shandong 8.5%: +1.1 pp', or why there is no gap."""
     lang, ds = view.lang, view.ds
     bench, gap = tile.benchmarks[index], tile.gaps[index]
-    region = region_label(ds, ("370000", "000000")[index], lang)
+    region = region_label(ds, BENCHMARK_REGIONS[index], lang)
     if bench is None:
         return t("no_benchmark", lang, region=region)
     ind = ds.indicator(bench.indicator_id)
@@ -65,7 +65,7 @@ def render_tile(view, tile: Tile, end: int | None = None) -> None:
     fig = tile.figure
     ind = ds.indicator(fig.indicator_id)
     label = ind[f"name_{lang}"]
-    if fig.industry_code != "ALL":
+    if fig.industry_code != ALL_INDUSTRIES:
         label = f"{ds.name('industries', fig.industry_code, lang)} · {label}"
     unit = unit_label(ind, lang)
     # the unit goes with the value where it reads better there ('%', 'CNY 130 billion'), and
