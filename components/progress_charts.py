@@ -5,9 +5,13 @@
   at most one year: where whole years pass with no count (China's 2018 and 2025 lists), the
   line breaks. Each region has its own panel, because Qingdao's counts (4-8
   lighthouses) would vanish on China's scale (20-99); the regions keep their colours.
-- Progress bars show the share of a target reached. A target without a published actual, or a
-  growth-rate target (where a share of the rate means nothing), has no bar but a text in its
-  row, so it is never read as 0 % done.
+- Progress bars show the share of a target reached, coloured by the target's status and
+  labelled with it in words (the colour is never the only cue). A target without a published
+  actual, or a growth-rate target (where a share of the rate means nothing), has no bar but a
+  text in its row, so it is never read as 0 % done.
+- Status lights (met / on pace / behind / unknown) carry three cues, so none depends on colour
+  alone (WCAG 1.4.1): a colour, a text label and an icon of its own shape (a tick, a rising
+  arrow, a falling arrow, a question mark).
 """
 from __future__ import annotations
 
@@ -17,9 +21,19 @@ from plotly.subplots import make_subplots
 
 from components.charts import DISTRICT_COLOUR, REGION_COLOURS, THEME, date_axis, title_layout
 
+# Each status's Streamlit badge colour and icon. The badge draws its label in a dark shade of
+# the colour on a light tint of it; the browser test measures the contrast (at least 4.5:1).
+STATUS_BADGES = {"met": ("green", ":material/check_circle:"),
+                 "on_pace": ("blue", ":material/trending_up:"),
+                 "behind": ("red", ":material/trending_down:"),
+                 "unknown": ("gray", ":material/help:")}
+# The same statuses on a chart's bars: dark enough for a 4.5:1 contrast with white.
+STATUS_COLOURS = {"met": "#1A7F37", "on_pace": "#1F5FA8", "behind": "#B42318",
+                  "unknown": "#5F6B76"}
 # Bars beyond this share of the target are cut at it (the text gives the real share).
 MAX_SHARE_SHOWN = 150.0
-MUTED = "#7F8C8D"
+# Text of a row without a bar: grey with a 5.4:1 contrast on white (WCAG 1.4.3).
+MUTED = "#5F6B76"
 # Timeline panels in pixels: each panel, the room between panels for the date ticks and the
 # next panel's title, and the room above the first for the chart title.
 PANEL_HEIGHT, PANEL_GAP = 170, 80
@@ -79,9 +93,10 @@ def make_progress_chart(rows: list[dict], *, title: str, x_title: str,
                         target_line_text: str) -> go.Figure:
     """Horizontal bars of the share of each target reached (%), one row per target.
 
-    Each row is a dict with ``label`` (the target, shown on the axis), ``share`` (float or None)
-    and ``text`` (shown at the bar's end, or alone in the row when there is no bar, e.g.
-    'no published actual'). A vertical line marks 100 % (the target).
+    Each row is a dict with ``label`` (the target, shown on the axis), ``share`` (float or None),
+    ``status`` (a key of ``STATUS_COLOURS``: the bar's colour) and ``text`` (shown at the bar's
+    end, naming the status in words, or alone in the row when there is no bar, e.g. 'no
+    published actual'). A vertical line marks 100 % (the target).
     """
     labels = [r["label"] for r in rows]
     shares = [r["share"] for r in rows]
@@ -90,7 +105,9 @@ def make_progress_chart(rows: list[dict], *, title: str, x_title: str,
                                 height=140 + 56 * max(len(rows), 1),
                                 **title_layout(title, legend=False)))
     fig.add_trace(go.Bar(
-        y=labels, x=shown, orientation="h", marker_color=REGION_COLOURS["370200"],
+        y=labels, x=shown, orientation="h",
+        marker_color=[STATUS_COLOURS.get(r.get("status"), REGION_COLOURS["370200"])
+                      for r in rows],
         text=[r["text"] if s is not None else "" for r, s in zip(rows, shares)],
         textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x}%<extra></extra>"))

@@ -20,6 +20,8 @@ ENTITY_TYPES = ("cluster", "park", "base", "lighthouse_factory", "innovation_cen
                 "smart_factory")
 ENTITY_LEVELS = ("global", "national", "provincial", "municipal")
 COMPARATORS = (">=", ">", "<=", "=")
+# monthly and quarterly: mid next month; annual: by the next spring; "": no regular release.
+RELEASE_RHYTHMS = ("monthly", "quarterly", "annual", "")
 REGION_LEVELS = ("world", "country", "province", "city", "district", "county_city")
 INDUSTRY_LEVELS = ("total", "section", "group", "division")
 
@@ -175,7 +177,15 @@ SPECS: dict[str, TableSpec] = {
          Column("description_en", S, "描述(英文)", "Description (English)"),
          Column("source_id", S, "来源代码", "Source id"),
          Column("quote", S, "原文", "Quoted sentence"),
-         Column("note", S, "说明", "Note", nullable=True)),
+         Column("note", S, "说明", "Note", nullable=True),
+         # How the figure that would be the target's actual is published (metrics/progress.py
+         # derives the date the next one is due from it); empty: no regular release.
+         Column("release_rhythm", S, "发布节奏", "Release rhythm", enum=RELEASE_RHYTHMS),
+         # The nearest published figure of another indicator (same region and industry), shown
+         # as context while no actual exists, and how it differs from the actual.
+         Column("proxy_indicator_id", S, "参考指标代码", "Proxy indicator id", nullable=True),
+         Column("proxy_note_zh", S, "参考指标说明", "Proxy note (Chinese)", nullable=True),
+         Column("proxy_note_en", S, "参考指标说明(英文)", "Proxy note (English)", nullable=True)),
         _PROCESSING.format(name="targets")),
     "revisions": TableSpec(
         "revisions", "修订记录", "Revisions",

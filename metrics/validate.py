@@ -158,6 +158,7 @@ def validate_references(tables: dict[str, pd.DataFrame]) -> None:
                                                     index=df.index, dtype=bool)
         _fail(df, ~ok, table, "period",
               "does not fit the indicator's period_basis (see data/src/README.md)")
+    check("targets", "proxy_indicator_id", set(indicators.index), "indicator")
     entities = tables["entities"]
     check("entities", "district_code", regions, "region")
     check("entities", "source_id", sources, "source")

@@ -1,66 +1,64 @@
-"""目标进度 Targets: every target the data holds, with its period, source and progress.
+"""目标进度 Targets: every target the data holds, with its status light, period and source.
 
-Targets come from the article's "next steps" (2024) and the 2022-2026 plan. An actual is a
-published figure of the same indicator, region and industry (metrics/progress.py); a target
-without one says so and is never drawn as 0 % done.
+Targets come from the article's "next steps" (2024) and the 2022-2026 plan. The status (met /
+on pace / behind / unknown) follows the rules in metrics/progress.py from a published actual of
+the same indicator, region and industry; a target without one is "unknown", never 0 % done,
+and shows the nearest published proxy as context and the date its next figure is due.
 """
+from datetime import date
+
 import streamlit as st
 
 from components import keys
-from components.counts_view import (make_targets_table, render_progress_chart,
-                                    render_target_card)
-from components.export import render_csv_download
 from components.frame import render_footer, render_frame
-from components.i18n import t
 from components.labels import industry_label
-from components.provenance import render_source_caption
+from components.section import render_section
+from components.section_labels import make_labeller
 from components.state import render_url_segmented
-from components.tables import for_display
-from metrics.progress import STATES, count_states, derive_targets
-
-CARDS_PER_ROW = 2
+from components.targets_view import (render_progress_chart, render_rules, render_status_counts,
+                                     render_target_cards)
+from metrics.progress import STATUSES, count_statuses, derive_targets
+from metrics.sections.targets import build_targets_section, status_words
 
 view = render_frame("nav_targets")
 lang, ds = view.lang, view.ds
+lab = make_labeller(ds, lang)
 
-# 1/ Data: every target and its progress as of the chosen point --------------------------------
-progress = derive_targets(ds, view.obs, view.up_to)
-counts = count_states(progress)
+# 1/ Data: every target and its status as of the chosen point (next due dates from today) -----
+progress = derive_targets(ds, view.obs, view.up_to, date.today())
+counts = count_statuses(progress)
 
-# 2/ Title, summary, and the status filter (in the URL) ----------------------------------------
-st.title(t("targets_title", lang))
-st.caption(t("targets_intro", lang))
-st.markdown(t("targets_summary", lang, n=len(progress), **counts))
+# 2/ Title, counts per status, how the status is decided, the status filter (in the URL) ------
+st.title(lab.t("targets_title"))
+st.caption(lab.t("targets_intro"))
+render_status_counts(lab, counts)
+st.markdown(lab.t("targets_summary", n=len(progress), **counts,
+                  no_actual=sum(p.actual is None for p in progress)))
+render_rules(lab)
 if view.industry != "ALL":
-    st.info(t("targets_scope_notice", lang, industry=industry_label(ds, view.industry, lang)),
+    st.info(lab.t("targets_scope_notice", industry=industry_label(ds, view.industry, lang)),
             icon=":material/info:")
 status = render_url_segmented(
-    st, t("targets_status", lang), keys.TARGETS_STATUS, ("all", *STATES), "all",
-    lambda s: t(f"targets_status_{s}", lang, n=len(progress) if s == "all" else counts[s]))
-shown = [p for p in progress if status in ("all", p.state)]
+    st, lab.t("targets_status"), keys.TARGETS_STATUS, ("all", *STATUSES), "all",
+    lambda s: lab.t("targets_status_option",
+                    label=lab.t("targets_status_all") if s == "all" else status_words(lab, s),
+                    n=len(progress) if s == "all" else counts[s]))
+shown = [p for p in progress if status in ("all", p.status)]
 
-# 3/ Progress bars for the targets with an actual; the others say so in their row ------------
+# 3/ Progress bars where a share of the target can be drawn; the others say so in their card --
 if not shown:
-    st.info(t("targets_none_in_status", lang), icon=":material/search_off:")
-elif any(p.actual is not None for p in shown):
-    render_progress_chart(view, shown)
+    st.info(lab.t("targets_none_in_status"), icon=":material/search_off:")
+elif any(p.share_done is not None for p in shown):
+    render_progress_chart(lab, shown)
 else:
-    st.info(t("targets_no_actual_any", lang, n=len(shown)), icon=":material/info:")
+    st.info(lab.t("targets_no_share_any", n=len(shown)), icon=":material/info:")
 
-# 4/ One card per target: target, period, actual or its absence, gap and pace, source ---------
-for start in range(0, len(shown), CARDS_PER_ROW):
-    for col, p in zip(st.columns(CARDS_PER_ROW), shown[start:start + CARDS_PER_ROW]):
-        with col:
-            render_target_card(view, p)
-source_ids = [p.target.source_id for p in shown] + [p.actual.source_id for p in shown if p.actual]
-render_source_caption(ds, source_ids, lang)
+# 4/ One card per target: status light, target, actual or proxy and next due date, rule -------
+render_target_cards(view, lab, shown)
 
-# 5/ Table of exactly these targets and its export --------------------------------------------
-table = make_targets_table(ds, shown, lang)
-st.subheader(t("h_table", lang))
-st.dataframe(for_display(table), hide_index=True)
-render_source_caption(ds, source_ids, lang)
-render_csv_download(view, table, "targets", keys.EXPORT_TARGETS,
-                    {t("targets_status", lang): status})
+# 5/ Table of exactly these targets, its sources and downloads (CSV, Excel) ---------------------
+model = build_targets_section(lab, shown, industry=view.industry, point=view.point,
+                              status=status)
+render_section(view, model, key="targets", heading=True)
 
 render_footer(view)

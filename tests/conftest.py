@@ -48,8 +48,8 @@ above_scale_enterprises,370200,ALL,2024-07,4800,>,published,test-a,规上工业�
 vr-centre,innovation_centre,虚拟现实创新中心,VR innovation centre,national,C39,370212,2023,test-a,建设了虚拟现实国家级创新平台。,
 appliance-cluster,cluster,智能家电集群,Smart home appliance cluster,national,C39;HT,,2022,test-a,智能家电国家级先进制造业集群。,city-wide
 """,
-    "targets/t.csv": """target_id,indicator_id,region_code,industry_code,period,comparator,target_value,description_zh,description_en,source_id,quote,note
-ent-2026,above_scale_enterprises,370200,ALL,2026,>=,5000,规上企业5000家以上,5000 or more,test-a,力争达到5000家以上。,
+    "targets/t.csv": """target_id,indicator_id,region_code,industry_code,period,comparator,target_value,description_zh,description_en,source_id,quote,note,release_rhythm,proxy_indicator_id,proxy_note_zh,proxy_note_en
+ent-2026,above_scale_enterprises,370200,ALL,2026,>=,5000,规上企业5000家以上,5000 or more,test-a,力争达到5000家以上。,,annual,,,
 """,
     "revisions/r.csv": """indicator_id,region_code,industry_code,period,value,qualifier,status,source_id,quote,published_in,superseded_in,superseded_on,note
 """,

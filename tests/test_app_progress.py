@@ -9,6 +9,7 @@ import pytest
 
 from components import keys
 from components.data import DATA_DIR_ENV
+from components.i18n_pages.progress import STRINGS
 from metrics.build import build
 from tests.apptest import run_page, texts
 
@@ -102,31 +103,72 @@ def test_innovation_latest_single_champions_and_group_filter():
     assert "31" in metrics(at)
 
 
+def badges(at) -> list[str]:
+    """The status lights' markdown (colour, icon and words), in page order."""
+    return [m.value for m in at.markdown if "-badge[" in m.value]
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_targets_without_actuals_say_so(lang):
+def test_targets_without_actuals_are_unknown_with_proxy_and_due_date(lang):
     at = run_page(TARGETS, lang=lang, period="2024-07")
     assert not at.exception, at.exception
-    body = texts(at)
+    body = texts(at).replace("\\", "")
+    lights = badges(at)
     if lang == "zh":
-        assert "共8项目标：已完成0项，未完成0项，无法判断0项，未公布实际值8项。" in body
-        assert body.count("未公布实际值，完成进度未知（不按0%计）。") == 8
+        assert "共8项目标：已完成0项，进度正常0项，落后0项，状态未知8项（其中8项未公布实际值）。" in body
+        assert lights[:4] == [":green-badge[:material/check_circle: 已完成 0项]",
+                              ":blue-badge[:material/trending_up: 进度正常 0项]",
+                              ":red-badge[:material/trending_down: 落后 0项]",
+                              ":gray-badge[:material/help: 未知 8项]"]
+        assert lights[4:] == [":gray-badge[:material/help: 未知]"] * 8
+        assert body.count("未公布实际值，状态未知（不按0%计）。") == 8
         assert "工业技改投资同比增长：12%以上 · 2024年" in body
-        assert "工业互联网平台普及率：50%以上 · 2026年前" in body
+        assert ("参考数据（不是实际值）：规上工业企业数量 4,800多家（截至2024年7月）。"
+                "规上工业企业总数（存量），不是当年新升规纳统的企业数。") in body
+        assert body.count("2024年的数据，预计2025年4月30日前公布") == 8  # the 2026 targets too
+        assert "判定规则：路径规则" in body and "**路径规则**（期限前达到的存量、比重）" in body
     else:
-        assert "8 targets: 0 met, 0 not met, 0 undetermined, 8 with no published actual." in body
+        assert ("8 targets: 0 met, 0 on pace, 0 behind, 8 unknown (8 with no published "
+                "actual).") in body
+        assert lights[3] == ":gray-badge[:material/help: Unknown: 8]"
         assert "more than 30% · by 2026 · Manufacturing" in body
+        assert ("Proxy, not the actual: Industrial-internet platforms, national level 14 "
+                "platforms (as of Jul 2024).") in body or "Proxy, not the actual: " in body
+        assert body.count("Next figure: 2024, due by 30 Apr 2025") == 7
+        assert body.count("Next figure: as of 2024, due by 30 Apr 2025") == 1  # a stock
+        assert "Rule: full-year rule (only the full-year figure decides)" in body
+    # As of July 2024 the 2024 high-tech investment figure was not out: no proxy for it yet.
+    assert body.count(STRINGS[lang]["targets_no_proxy"]) == 3
     assert not at.get("plotly_chart")  # no bar at all, rather than eight 0 % bars
-    assert len(at.dataframe[0].value) == 8
+    table = at.dataframe[0].value
+    assert len(table) == 8
+    status_col, due_col = (("状态", "下一个数据预计公布") if lang == "zh"
+                           else ("Status", "Next figure due by"))
+    assert set(table[status_col]) == {STRINGS[lang]["targets_status_unknown"]}
+    assert set(table[due_col]) == {"2025-04-30"}
+
+
+def test_targets_latest_overdue_and_proxy_of_the_target_year():
+    at = run_page(TARGETS, lang="en")
+    assert not at.exception
+    body = texts(at).replace("\\", "")
+    assert "The figure for 2024 was due by 30 Apr 2025" in body  # not in the data yet
+    assert "Next figure: as of 2026, due by 30 Apr 2027" in body
+    assert "Proxy, not the actual: High-tech" in body and "45.6% (2024)" in body
 
 
 def test_targets_status_filter_and_industry_note():
     at = run_page(TARGETS, lang="en", tstatus="met", industry="C38")
     assert not at.exception
     assert "No target has this status." in texts(at)
-    at.segmented_control(key=keys.TARGETS_STATUS).set_value("no_actual").run()
+    control = at.segmented_control(key=keys.TARGETS_STATUS)
+    assert control.options == ["All (8)", "Met (0)", "On pace (0)", "Behind (0)", "Unknown (8)"]
+    control.set_value("unknown").run()
     body = texts(at)
     assert "City-wide target, not broken down by industry" in body
     assert "Target for Manufacturing as a whole" in body
+    assert len(badges(at)) == 4 + 8
+    assert at.query_params[keys.TARGETS_STATUS] in (["unknown"], "unknown")
 
 
 @pytest.mark.parametrize("script,param", [(DIGITAL, keys.DIGITAL_VIEW),
@@ -138,16 +180,27 @@ def test_unknown_url_value_warns(script, param):
     assert any("bogus" in w.value for w in at.warning), [w.value for w in at.warning]
 
 
+# Made-up actuals (test rows, never shipped), one per status rule:
+# - above-scale enterprises 520 in 2024 against "500 or more": met (full-year rule);
+# - parks' revenue 700 in January-June against "more than 1,300": 53.8 % in half the year, on
+#   pace (cumulative rule);
+# - platform penetration 30 % in June 2022 (before the plan of November 2022: the baseline) and
+#   40 % in July 2024: the path to 50 % by 2026 stands at 38.2 % then, on pace (path rule);
+# - platforms 8 in 2024 against "10 or more": behind (full-year rule);
+# - technical-upgrade investment 10.5 % in 2024 against "12 % or more": behind (rate rule).
 ACTUALS = """\
+new_above_scale_enterprises,370200,ALL,2024,520,,published,qdrb-2024-07-industrial-system,TEST ROW 520,,,
+emerging_parks_revenue,370200,ALL,2024-06,700,,published,qdrb-2024-07-industrial-system,TEST ROW 700,,,
+iiot_platform_penetration,370200,ALL,2022-06,30,,published,qdrb-2024-07-industrial-system,TEST ROW 30%,,,
+iiot_platform_penetration,370200,ALL,2024-07,40,,published,qdrb-2024-07-industrial-system,TEST ROW 40%,,,
 new_industry_platforms,370200,ALL,2024,8,,published,qdrb-2024-07-industrial-system,TEST ROW 8 platforms,,,
 tech_upgrade_investment_growth,370200,ALL,2024,10.5,,published,qdrb-2024-07-industrial-system,TEST ROW 10.5%,,,
-iiot_platform_penetration,370200,ALL,2024-07,40,,published,qdrb-2024-07-industrial-system,TEST ROW 40%,,,
 """
 
 
 @pytest.fixture
 def data_with_actuals(real_src_copy: Path, tmp_path: Path, monkeypatch) -> Path:
-    """The real data plus three made-up actuals (test rows, never shipped)."""
+    """The real data plus made-up actuals (test rows, never shipped)."""
     with (real_src_copy / "observations" / "zz_test_actuals.csv").open("w", encoding="utf-8") as f:
         f.write("indicator_id,region_code,industry_code,period,value,qualifier,status,source_id,"
                 "quote,derivation,note,period_inferred\n" + ACTUALS)
@@ -157,22 +210,42 @@ def data_with_actuals(real_src_copy: Path, tmp_path: Path, monkeypatch) -> Path:
     return out
 
 
-def test_targets_with_actuals_show_share_gap_and_pace(data_with_actuals):
-    at = run_page(TARGETS, lang="en")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_targets_with_actuals_show_each_status(data_with_actuals, lang):
+    at = run_page(TARGETS, lang=lang)
     assert not at.exception, at.exception
-    body = texts(at)
-    assert "8 targets: 0 met, 3 not met, 0 undetermined, 5 with no published actual." in body
-    assert "Gap: 2 platforms" in body and "Actual: 8 platforms (2024)" in body
-    assert "The year is over." in body
-    assert "Gap: 1.5 pp" in body  # 12 % or more, actual 10.5 %: no share of a rate
-    assert "29 months to the deadline: 4.1 pp still needed per year" in body
+    body = texts(at).replace("\\", "")
+    if lang == "en":
+        assert ("8 targets: 1 met, 2 on pace, 2 behind, 3 unknown (3 with no published "
+                "actual).") in body
+        assert badges(at)[:4] == [":green-badge[:material/check_circle: Met: 1]",
+                                  ":blue-badge[:material/trending_up: On pace: 2]",
+                                  ":red-badge[:material/trending_down: Behind: 2]",
+                                  ":gray-badge[:material/help: Unknown: 3]"]
+        assert "Gap: 2 platforms" in body and "Actual: 8 platforms (2024)" in body
+        assert "The year is over." in body
+        assert "2024: 10.5% against a target of 12% or more." in body  # the rate rule
+        assert "Gap: 1.5 pp" in body  # no share of a rate
+        assert ("Jan-Jun 2024: 50% of the year has passed, so on pace would be CNY 65 billion; "
+                "actual CNY 70 billion.") in body
+        assert ("From the baseline 30% (as of Jun 2022) to 50% or more at the deadline: as of "
+                "Jul 2024, 40.8% of the time has passed, so on pace would be 38.2%; "
+                "actual 40%.") in body
+    else:
+        assert "共8项目标：已完成1项，进度正常2项，落后2项，状态未知3项（其中3项未公布实际值）。" in body
+        assert "2024年1-6月：全年时间已过50%，按进度应达650亿元，实际700亿元。" in body
     (chart,) = at.get("plotly_chart")
-    # Bars only for the two targets with a share: 8 of 10 platforms, 40 of 50 % penetration.
-    assert [(p.value, p.text) for p in at.get("progress")] == [
-        (80, "80% of the target reached")] * 2
-    at.segmented_control(key=keys.TARGETS_STATUS).set_value("no_actual").run()
+    # Bars for the four targets with a share: 520 of 500, 700 of 1,300, 40 of 50 %, 8 of 10.
+    assert sorted(p.value for p in at.get("progress")) == [53, 80, 80, 100]
+    status_col = "Status" if lang == "en" else "状态"
+    assert sorted(at.dataframe[0].value[status_col]) == sorted(
+        [STRINGS[lang][f"targets_status_{s}"] for s in
+         ("met", "on_pace", "on_pace", "behind", "behind", "unknown", "unknown", "unknown")])
+    at.segmented_control(key=keys.TARGETS_STATUS).set_value("behind").run()
+    assert len(at.dataframe[0].value) == 2 and len(badges(at)) == 4 + 2
+    at.segmented_control(key=keys.TARGETS_STATUS).set_value("unknown").run()
     assert not at.get("plotly_chart") and not at.get("progress")
-    assert "None of these 5 targets has a published actual" in texts(at)
+    assert len(at.dataframe[0].value) == 3
 
 
 def test_digital_world_lighthouse_share_only_for_the_same_date():

@@ -1,0 +1,126 @@
+"""Render pieces of the 目标进度 (Targets) page: status lights, the counts per status, how the
+status is decided, one card per target and the progress bars.
+
+The words of a card come from ``metrics/sections/targets.py`` (the same sentences as the table
+and the CSV); a status light is a badge with a colour, a text label and an icon of its own
+shape (``components/progress_charts.STATUS_BADGES``), never colour alone.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import quote as url_quote
+
+import streamlit as st
+
+from metrics.derive import format_number
+from metrics.progress import STATUSES, Progress
+from metrics.sections.base import Labeller
+from metrics.sections.targets import (deadline_words, due_words, figure_words, proxy_words,
+                                      rule_words, status_lines, status_words, target_row,
+                                      target_words)
+
+from components.progress_charts import STATUS_BADGES, make_progress_chart
+from components.provenance import make_figure_details, md_escape
+
+
+def render_status_light(lab: Labeller, status: str) -> None:
+    """The status as a badge: colour, icon and the status in words."""
+    colour, icon = STATUS_BADGES[status]
+    st.badge(status_words(lab, status), icon=icon, color=colour)
+
+
+def render_status_counts(lab: Labeller, counts: dict[str, int]) -> None:
+    """How many targets have each status, one light per status, side by side."""
+    for col, status in zip(st.columns(len(STATUSES)), STATUSES):
+        with col, st.container(border=True):
+            colour, icon = STATUS_BADGES[status]
+            st.badge(lab.t("targets_count_badge", label=status_words(lab, status),
+                           n=counts[status]), icon=icon, color=colour)
+
+
+def render_rules(lab: Labeller) -> None:
+    """How the status is decided, the proxies and the due dates, folded under a heading."""
+    with st.expander(lab.t("targets_rules_title"), icon=":material/rule:"):
+        st.markdown(lab.t("targets_rules_text"))
+
+
+def make_target_details(lab: Labeller, row: dict) -> str:
+    """Markdown for a target's source: publisher, title, date, link, quote, note."""
+    src = lab.ds.source(row["source_id"])
+    link = (f"[{md_escape(src['url'])}]({url_quote(src['url'], safe=':/?&=%#~+,;@!$*')})"
+            if src["url"] else lab.t("no_link"))
+    lines = [f"**{md_escape(row['description_' + lab.lang])}**",
+             f"- {lab.t('publisher')}: {md_escape(src['publisher'])}"
+             + (f" **[{lab.t('repost')}]**" if src["tier"] == "C" else ""),
+             f"- {lab.t('title')}: {md_escape(src['title'])}",
+             f"- {lab.t('date')}: {md_escape(src['date_published'])}",
+             f"- {lab.t('link')}: {link}",
+             f"- {lab.t('quote')}: “{md_escape(row['quote'])}”"]
+    if row.get("note"):
+        lines.append(f"- {lab.t('note')}: {md_escape(row['note'])}")
+    return "\n".join(lines)
+
+
+def render_target_card(view, lab: Labeller, p: Progress) -> None:
+    """One bordered card: the target and its status light, its period, the rule, the actual
+    (a bar for its share) or, without one, the proxy as context and the next due date."""
+    ds, lang = lab.ds, lab.lang
+    row = target_row(lab, p.target.target_id)
+    ind = ds.indicator(p.target.indicator_id)
+    with st.container(border=True):
+        render_status_light(lab, p.status)
+        st.markdown(f"**{md_escape(row['description_' + lang])}**")
+        st.caption(lab.t("targets_card_meta", indicator=ind[f"name_{lang}"],
+                         target=target_words(lab, p), period=deadline_words(lab, p),
+                         industry=lab.figure_industry(p.target.industry_code, ind)))
+        if p.share_done is not None:
+            st.progress(min(p.share_done, 100.0) / 100,
+                        text=lab.t("targets_share_line", share=format_number(p.share_done)))
+        for line in status_lines(lab, p):
+            st.markdown(md_escape(line))
+        proxy = proxy_words(lab, p)
+        if proxy:
+            st.caption(md_escape(proxy))
+        due = due_words(lab, p)
+        if due:
+            st.caption(md_escape(due))
+        st.caption(md_escape(lab.t("targets_rule_line", rule=rule_words(lab, p))))
+        if view.industry not in ("ALL", p.target.industry_code):
+            st.caption(lab.t("targets_city_wide_all") if p.target.industry_code == "ALL"
+                       else lab.t("targets_city_wide",
+                                  industry=lab.industry(p.target.industry_code)))
+        with st.popover(lab.t("source_details"), icon=":material/info:"):
+            st.markdown(make_target_details(lab, row))
+            for fig in (p.actual, p.proxy):
+                if fig is not None:
+                    st.markdown(make_figure_details(ds, fig, lang))
+
+
+def render_target_cards(view, lab: Labeller, progress: Sequence[Progress],
+                        per_row: int = 2) -> None:
+    """The cards, ``per_row`` to a row."""
+    for start in range(0, len(progress), per_row):
+        for col, p in zip(st.columns(per_row), progress[start:start + per_row]):
+            with col:
+                render_target_card(view, lab, p)
+
+
+def render_progress_chart(lab: Labeller, progress: Sequence[Progress]) -> None:
+    """The bars of share done, coloured and labelled by status; rows without a bar say why."""
+    rows = []
+    for p in progress:
+        label = target_row(lab, p.target.target_id)[f"description_{lab.lang}"]
+        if p.actual is None:
+            text = lab.t("targets_no_actual_short")
+        elif p.share_done is None:
+            text = lab.t("targets_rate_no_bar", value=figure_words(lab, p.actual)[0],
+                         target=target_words(lab, p))
+        else:
+            text = lab.t("targets_bar_text", status=status_words(lab, p.status),
+                         share=format_number(p.share_done),
+                         value=figure_words(lab, p.actual)[0])
+        rows.append({"label": label, "share": p.share_done, "status": p.status, "text": text})
+    st.plotly_chart(make_progress_chart(rows, title=lab.t("targets_chart_title"),
+                                        x_title=lab.t("targets_chart_x"),
+                                        target_line_text=lab.t("targets_chart_line")),
+                    key="targets_chart")
