@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components import keys
+from components.coverage_view import render_coverage
 from components.data import data_dir, get_sidecar
 from components.export import render_zip_download
 from components.frame import render_footer, render_frame
@@ -71,4 +72,5 @@ if not model.empty:
                         metadata=get_sidecar(ds, table_name) if table_name in TABLE_NAMES
                         else {})
 
+render_coverage(view)
 render_footer(view)
