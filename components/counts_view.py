@@ -1,5 +1,6 @@
-"""Render pieces shared by the 数字化转型, 创新能力 and 目标进度 pages: count tiles with their
-as-of date, context and source; count sections; timelines; named entities; target cards.
+"""Render pieces shared by the 数字化转型 and 创新能力 pages: count tiles with their as-of date,
+context and source; count sections; timelines; named entities (the 目标进度 page's pieces are in
+components/targets_view.py).
 
 Tiles follow components/kpi.py's style (bordered st.metric, period caption, source popover).
 Pure table builders (``make_*_table``) return what is shown and exported.
@@ -15,7 +16,6 @@ import streamlit as st
 from metrics.counts import ENTITY_COUNTS, Context, CountTile, SectionCounts
 from metrics.derive import format_number
 from metrics.load import Dataset
-from metrics.progress import Progress
 from metrics.query import ALL_INDUSTRIES, CITY, Figure, latest_figure
 from metrics.sections.counts import build_entities_section, build_timeline_section
 from metrics.sections.counts import count_text
@@ -24,11 +24,9 @@ from metrics.sections.entities import entity_product  # noqa: F401  (read by the
 
 from components.i18n import t
 from components.kpi import render_in_rows
-from components.labels import (figure_industry_label, figure_period_label, format_value, industry_label,
-                               region_label, unit_label)
-from components.progress_charts import make_progress_chart
-from components.provenance import (make_figure_details, make_source_lines, md_escape,
-                                  render_source_caption, render_source_popover)
+from components.labels import (figure_period_label, format_value, industry_label, region_label,
+                               unit_label)
+from components.provenance import md_escape, render_source_caption, render_source_popover
 from components.section import render_section
 from components.section_labels import make_labeller
 
@@ -181,149 +179,3 @@ def render_entities(view, page: str, entity_types: tuple[str, ...], title: str,
                   industry=industry_label(ds, view.industry, lang)), icon=":material/search_off:")
     render_section(view, model, key=f"{page}_entities_{'-'.join(entity_types)}")
     return model
-
-
-# --- targets -----------------------------------------------------------------------------------
-
-# Comparators as printed in tables and CSV: signs, not ASCII ('=' would open a spreadsheet
-# formula and be exported as "'=").
-COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "=": "＝"}
-
-def target_value_text(ds: Dataset, target_row: dict, lang: str) -> str:
-    """The target as written: '12%以上' / '12 % or more', '超过1,300亿元' / 'more than 1,300 …'."""
-    ind = ds.indicator(target_row["indicator_id"])
-    value = format_value(target_row["target_value"], "", ind, lang)
-    key = {">=": "targets_cmp_ge", ">": "targets_cmp_gt", "<=": "targets_cmp_le",
-           "=": "targets_cmp_eq"}[target_row["comparator"]]
-    return t(key, lang, v=value)
-
-
-def amount_text(ds: Dataset, indicator_id: str, amount: float, lang: str) -> str:
-    """A gap or pace in the indicator's unit; 百分点 / pp for percentages."""
-    ind = ds.indicator(indicator_id)
-    amount = round(amount, 1) + 0.0
-    if unit_label(ind, lang) == "%":
-        return t("targets_pp", lang, v=format_number(amount))
-    return format_value(amount, "", ind, lang)
-
-
-def target_period_text(p: Progress, lang: str) -> str:
-    """'2024年' for a target of one year, '2026年前' / 'by 2026' for a level to reach by then."""
-    key = "targets_period_in" if p.target.within_year else "targets_period_by"
-    return t(key, lang, year=p.target.deadline_end // 100)
-
-
-def target_row(ds: Dataset, target_id: str) -> dict:
-    """The targets row of ``target_id`` as a dict."""
-    tg = ds["targets"]
-    return tg[tg["target_id"] == target_id].iloc[0].to_dict()
-
-
-def make_target_details(ds: Dataset, row: dict, lang: str) -> str:
-    """Markdown for a target's source: publisher, title, date, link, quote, note."""
-    lines = [f"**{md_escape(row['description_' + lang])}**",
-             *make_source_lines(ds, row["source_id"], row["quote"], lang)]
-    if row.get("note"):
-        lines.append(f"- {t('note', lang)}: {md_escape(row['note'])}")
-    return "\n".join(lines)
-
-
-def progress_lines(ds: Dataset, p: Progress, lang: str) -> list[str]:
-    """The sentences under a target: actual, state, gap, pace, or why there is none (the share
-    done is the card's progress bar)."""
-    tg = p.target
-    if p.actual is None:
-        return [t("targets_no_actual_line", lang)]
-    ind = ds.indicator(tg.indicator_id)
-    lines = [t("targets_actual_line", lang, value=value_text(ds, p.actual, lang),
-               period=figure_period_label(p.actual, ind, lang))]
-    lines.append(t(f"targets_state_{p.state}", lang))
-    if p.gap and p.state != "met":
-        lines.append(t("targets_gap_line", lang, gap=amount_text(ds, tg.indicator_id, p.gap, lang)))
-    if p.pace is not None:
-        lines.append(t(f"targets_pace_{p.pace_unit}", lang, n=p.remaining,
-                       pace=amount_text(ds, tg.indicator_id, p.pace, lang)))
-    elif p.state != "met" and tg.within_year and p.remaining == 0:
-        lines.append(t("targets_year_closed", lang))
-    return lines
-
-
-def render_target_card(view, p: Progress) -> None:
-    """One bordered card: the target, its period, its progress (a bar only with an actual)."""
-    lang, ds = view.lang, view.ds
-    row = target_row(ds, p.target.target_id)
-    ind = ds.indicator(p.target.indicator_id)
-    with st.container(border=True):
-        st.markdown(f"**{md_escape(row['description_' + lang])}**")
-        st.caption(t("targets_card_meta", lang, indicator=ind[f"name_{lang}"],
-                     target=target_value_text(ds, row, lang),
-                     period=target_period_text(p, lang),
-                     industry=figure_industry_label(ds, p.target.industry_code, ind, lang)))
-        if p.share_done is not None:
-            st.progress(min(p.share_done, 100.0) / 100,
-                        text=t("targets_share_line", lang, share=format_number(p.share_done)))
-        for line in progress_lines(ds, p, lang):
-            st.caption(line)
-        if view.industry not in (ALL_INDUSTRIES, p.target.industry_code):
-            st.caption(t("targets_city_wide_all", lang) if p.target.industry_code == ALL_INDUSTRIES
-                       else t("targets_city_wide", lang,
-                              industry=industry_label(ds, p.target.industry_code, lang)))
-        with st.popover(t("source_details", lang), icon=":material/info:"):
-            st.markdown(make_target_details(ds, row, lang))
-            if p.actual is not None:
-                st.markdown(make_figure_details(ds, p.actual, lang))
-
-
-def make_targets_table(ds: Dataset, progress: Sequence[Progress], lang: str) -> pd.DataFrame:
-    """One row per target: what, by when, target, actual (or none), state, share, gap, pace,
-    and the target's source."""
-    records = []
-    for p in progress:
-        row = target_row(ds, p.target.target_id)
-        ind = ds.indicator(p.target.indicator_id)
-        src = ds.source(row["source_id"])
-        a = p.actual
-        records.append([
-            row[f"description_{lang}"], ind[f"name_{lang}"],
-            region_label(ds, p.target.region_code, lang),
-            figure_industry_label(ds, p.target.industry_code, ind, lang),
-            target_period_text(p, lang),
-            COMPARATOR_SIGNS[p.target.comparator], p.target.target_value, unit_label(ind, lang),
-            None if a is None else a.value, "" if a is None else a.qualifier,
-            "" if a is None else figure_period_label(a, ind, lang),
-            t(f"targets_state_short_{p.state}", lang), p.share_done, p.gap, p.pace,
-            "" if p.pace_unit is None else t(f"targets_per_{p.pace_unit}", lang),
-            src["publisher"], src["title"], src["date_published"], src["url"] or "", src["tier"],
-            row["quote"], "" if a is None else ds.source(a.source_id)["title"]])
-    cols = ["targets_col_target", "col_indicator", "col_region", "col_industry",
-            "targets_col_deadline", "targets_col_comparator", "targets_col_value", "col_unit",
-            "targets_col_actual", "col_qualifier", "targets_col_actual_period",
-            "targets_col_state", "targets_col_share", "targets_col_gap", "targets_col_pace",
-            "targets_col_pace_unit", "col_publisher", "col_source_title", "col_source_date",
-            "col_url", "col_tier", "col_quote", "targets_col_actual_source"]
-    table = pd.DataFrame(records, columns=[t(c, lang) for c in cols])
-    for c in ("targets_col_value", "targets_col_actual", "targets_col_share", "targets_col_gap",
-              "targets_col_pace"):
-        table[t(c, lang)] = table[t(c, lang)].astype("float64")
-    return table
-
-
-def render_progress_chart(view, progress: Sequence[Progress]) -> None:
-    """The bars of share done for the targets that have an actual; rows without one say so."""
-    lang, ds = view.lang, view.ds
-    rows = []
-    for p in progress:
-        row = target_row(ds, p.target.target_id)
-        if p.actual is None:
-            text = t("targets_no_actual_short", lang)
-        elif p.share_done is None:
-            text = t("targets_rate_no_bar", lang, value=value_text(ds, p.actual, lang),
-                     target=target_value_text(ds, row, lang))
-        else:
-            text = t("targets_bar_text", lang, share=format_number(p.share_done),
-                     value=value_text(ds, p.actual, lang))
-        rows.append({"label": row[f"description_{lang}"], "share": p.share_done, "text": text})
-    st.plotly_chart(make_progress_chart(rows, title=t("targets_chart_title", lang),
-                                        x_title=t("targets_chart_x", lang),
-                                        target_line_text=t("targets_chart_line", lang)),
-                    key="targets_chart")

@@ -8,7 +8,6 @@ shape (``components/progress_charts.STATUS_BADGES``), never colour alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import quote as url_quote
 
 import streamlit as st
 
@@ -20,7 +19,7 @@ from metrics.sections.targets import (deadline_words, due_words, figure_words, p
                                       target_words)
 
 from components.progress_charts import STATUS_BADGES, make_progress_chart
-from components.provenance import make_figure_details, md_escape
+from components.provenance import make_figure_details, make_source_lines, md_escape
 
 
 def render_status_light(lab: Labeller, status: str) -> None:
@@ -46,16 +45,8 @@ def render_rules(lab: Labeller) -> None:
 
 def make_target_details(lab: Labeller, row: dict) -> str:
     """Markdown for a target's source: publisher, title, date, link, quote, note."""
-    src = lab.ds.source(row["source_id"])
-    link = (f"[{md_escape(src['url'])}]({url_quote(src['url'], safe=':/?&=%#~+,;@!$*')})"
-            if src["url"] else lab.t("no_link"))
     lines = [f"**{md_escape(row['description_' + lab.lang])}**",
-             f"- {lab.t('publisher')}: {md_escape(src['publisher'])}"
-             + (f" **[{lab.t('repost')}]**" if src["tier"] == "C" else ""),
-             f"- {lab.t('title')}: {md_escape(src['title'])}",
-             f"- {lab.t('date')}: {md_escape(src['date_published'])}",
-             f"- {lab.t('link')}: {link}",
-             f"- {lab.t('quote')}: “{md_escape(row['quote'])}”"]
+             *make_source_lines(lab.ds, row["source_id"], row["quote"], lab.lang)]
     if row.get("note"):
         lines.append(f"- {lab.t('note')}: {md_escape(row['note'])}")
     return "\n".join(lines)
