@@ -136,16 +136,21 @@ _CJK = re.compile("[\u3400-\u9fff]")
 _LATIN = re.compile("[A-Za-z]")
 
 
+# Source ids, addresses and domains a note may cite: the same in both languages.
+_CODES = re.compile(r"https?://\S+|[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+")
+
+
 def text_language(text: str) -> str:
-    """'zh' when a text has more Chinese characters than Latin letters, else 'en'; '' for a
-    text with neither (a number, a code)."""
-    cjk, latin = len(_CJK.findall(text or "")), len(_LATIN.findall(text or ""))
+    """'zh' when a text has more Chinese characters than Latin letters (source ids, addresses
+    and domains not counted), else 'en'; '' for a text with neither (a number, a code)."""
+    words = _CODES.sub(" ", text or "")
+    cjk, latin = len(_CJK.findall(words)), len(_LATIN.findall(words))
     if not cjk and not latin:
         return ""
     return "zh" if cjk > latin else "en"
 
 
-def _is_neutral(text: str) -> bool:
+def is_language_neutral(text: str) -> bool:
     # a bare address or domain ('laoshan.gov.cn') reads the same in both languages
     return not _CJK.search(text) and " " not in text.strip()
 
@@ -162,7 +167,7 @@ def shown_note(note: str | None, lang: str, translate) -> str | None:
     done = translate(note, lang)
     if done:
         return done
-    if _is_neutral(note) or text_language(note) in (lang, ""):
+    if is_language_neutral(note) or text_language(note) in (lang, ""):
         return note
     return None
 
