@@ -118,7 +118,10 @@ def make_division_matrix(ds, counts: pd.DataFrame, lang: str) -> pd.DataFrame:
     regions = region_order(counts.columns, ds["regions"])
     rows = []
     for code, row in counts.iterrows():
-        out = {t("cov_col_division", lang): f"{code} {industry_label(ds, code, lang)}"}
+        label = industry_label(ds, code, lang)
+        # manufacturing labels carry the division number already ('38 电气机械…')
+        shown = label if label.split(" ")[0] == code[1:] else f"{code} {label}"
+        out = {t("cov_col_division", lang): shown}
         for reg in regions:
             out[region_label(ds, reg, lang)] = str(row[reg]) if row[reg] else "—"
         rows.append(out)

@@ -6,7 +6,7 @@ STRINGS = {
         "cov_intro": "哪些指标、地区、时期和行业有已公布的数字，哪些没有：筛选前先看这里。"
                      "“缺”指按该指标的发布周期应有一期、但数据中没有收录的时期（可能已发布但尚未收录）。",
         "cov_grid_head": "{indicator}：{first}至{last}逐月完整性（{industry}）",
-        "cov_grid_note": "1月与2月合并发布（1-2月），全年数据记为当年。数值后标注“缺”的单元格为缺口。",
+        "cov_grid_note": "1月与2月合并发布（1-2月），全年数据记为当年。标为“缺”的单元格为缺口。",
         "cov_col_period": "时期",
         "cov_gap": "缺",
         "cov_grid_region": "{region}：{n_grid}期中有{n_filled}期有数据，缺{n_gaps}期{gap_list}",
