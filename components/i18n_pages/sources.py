@@ -34,6 +34,9 @@ STRINGS = {
         "cov_basis_as_of": "时点",
         "cov_basis_multi_year": "多年",
         "cov_source": "覆盖情况由数据版本 {version} 的观测值统计得出；逐月表各数字的来源见下。",
+        # source details: a translation beside the original, the copy's own link
+        "translation_label": "译文",
+        "carrier_page": "转载页面",
     },
     "en": {
         "cov_title": "Data coverage",
@@ -79,5 +82,7 @@ STRINGS = {
         "cov_basis_multi_year": "multi-year",
         "cov_source": "Coverage counted from the observations of data version {version}; the "
                       "sources of the monthly grid's figures follow.",
+        "translation_label": "Translation",
+        "carrier_page": "Copy read at",
     },
 }
