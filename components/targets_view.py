@@ -29,12 +29,12 @@ def render_status_light(lab: Labeller, status: str) -> None:
 
 
 def render_status_counts(lab: Labeller, counts: dict[str, int]) -> None:
-    """How many targets have each status, one light per status, side by side."""
+    """How many targets have each status: one box per status with its light and the count."""
     for col, status in zip(st.columns(len(STATUSES)), STATUSES):
         with col, st.container(border=True):
-            colour, icon = STATUS_BADGES[status]
-            st.badge(lab.t("targets_count_badge", label=status_words(lab, status),
-                           n=counts[status]), icon=icon, color=colour)
+            render_status_light(lab, status)
+            st.metric(status_words(lab, status), lab.t("targets_count", n=counts[status]),
+                      label_visibility="collapsed")
 
 
 def render_rules(lab: Labeller) -> None:
@@ -69,9 +69,9 @@ def render_target_card(view, lab: Labeller, p: Progress) -> None:
                         text=lab.t("targets_share_line", share=format_number(p.share_done)))
         for line in status_lines(lab, p):
             st.markdown(md_escape(line))
-        proxy = proxy_words(lab, p)
+        proxy = proxy_words(lab, p, md_escape)
         if proxy:
-            st.caption(md_escape(proxy))
+            st.caption(proxy)
         due = due_words(lab, p)
         if due:
             st.caption(md_escape(due))

@@ -10,6 +10,7 @@ import pytest
 from components import keys
 from components.data import DATA_DIR_ENV
 from components.i18n_pages.progress import STRINGS
+from components.progress_charts import STATUS_BADGES
 from metrics.build import build
 from tests.apptest import run_page, texts
 
@@ -116,24 +117,32 @@ def test_targets_without_actuals_are_unknown_with_proxy_and_due_date(lang):
     lights = badges(at)
     if lang == "zh":
         assert "共8项目标：已完成0项，进度正常0项，落后0项，状态未知8项（其中8项未公布实际值）。" in body
-        assert lights[:4] == [":green-badge[:material/check_circle: 已完成 0项]",
-                              ":blue-badge[:material/trending_up: 进度正常 0项]",
-                              ":red-badge[:material/trending_down: 落后 0项]",
-                              ":gray-badge[:material/help: 未知 8项]"]
+        # One box per status: the light (colour, icon, words) and the count.
+        assert lights[:4] == [":green-badge[:material/check_circle: 已完成]",
+                              ":blue-badge[:material/trending_up: 进度正常]",
+                              ":red-badge[:material/trending_down: 落后]",
+                              ":gray-badge[:material/help: 未知]"]
+        assert [(m.label, m.value) for m in at.metric] == [
+            ("已完成", "0项"), ("进度正常", "0项"), ("落后", "0项"), ("未知", "8项")]
         assert lights[4:] == [":gray-badge[:material/help: 未知]"] * 8
         assert body.count("未公布实际值，状态未知（不按0%计）。") == 8
         assert "工业技改投资同比增长：12%以上 · 2024年" in body
-        assert ("参考数据（不是实际值）：规上工业企业数量 4,800多家（截至2024年7月）。"
+        assert ("**参考数据（不是实际值）**：规上工业企业数量 4,800多家（截至2024年7月）。"
                 "规上工业企业总数（存量），不是当年新升规纳统的企业数。") in body
+        assert body.count("**参考数据（不是实际值）**：") == 5
         assert body.count("2024年的数据，预计2025年4月30日前公布") == 8  # the 2026 targets too
         assert "判定规则：路径规则" in body and "**路径规则**（期限前达到的存量、比重）" in body
     else:
         assert ("8 targets: 0 met, 0 on pace, 0 behind, 8 unknown (8 with no published "
                 "actual).") in body
-        assert lights[3] == ":gray-badge[:material/help: Unknown: 8]"
+        assert lights[3] == ":gray-badge[:material/help: Unknown]"
+        assert [m.value for m in at.metric] == ["0", "0", "0", "8"]
         assert "more than 30% · by 2026 · Manufacturing" in body
-        assert ("Proxy, not the actual: Industrial-internet platforms, national level 14 "
-                "platforms (as of Jul 2024).") in body or "Proxy, not the actual: " in body
+        assert ("**Proxy, not the actual**: National industrial-internet platforms 14 platforms "
+                "(as of Jul 2024). The cumulative number of national-level industrial-internet "
+                "platforms (a stock), not the industry-specific platforms launched in the "
+                "year.") in body
+        assert body.count("**Proxy, not the actual**: ") == 5
         assert body.count("Next figure: 2024, due by 30 Apr 2025") == 7
         assert body.count("Next figure: as of 2024, due by 30 Apr 2025") == 1  # a stock
         assert "Rule: full-year rule (only the full-year figure decides)" in body
@@ -154,7 +163,7 @@ def test_targets_latest_overdue_and_proxy_of_the_target_year():
     body = texts(at).replace("\\", "")
     assert "The figure for 2024 was due by 30 Apr 2025" in body  # not in the data yet
     assert "Next figure: as of 2026, due by 30 Apr 2027" in body
-    assert "Proxy, not the actual: High-tech" in body and "45.6% (2024)" in body
+    assert "**Proxy, not the actual**: High-tech" in body and "45.6% (2024)" in body
 
 
 def test_targets_status_filter_and_industry_note():
@@ -218,10 +227,13 @@ def test_targets_with_actuals_show_each_status(data_with_actuals, lang):
     if lang == "en":
         assert ("8 targets: 1 met, 2 on pace, 2 behind, 3 unknown (3 with no published "
                 "actual).") in body
-        assert badges(at)[:4] == [":green-badge[:material/check_circle: Met: 1]",
-                                  ":blue-badge[:material/trending_up: On pace: 2]",
-                                  ":red-badge[:material/trending_down: Behind: 2]",
-                                  ":gray-badge[:material/help: Unknown: 3]"]
+        assert [(m.label, m.value) for m in at.metric] == [
+            ("Met", "1"), ("On pace", "2"), ("Behind", "2"), ("Unknown", "3")]
+        assert badges(at)[4:] == [f":{colour}-badge[{icon} {STRINGS['en'][f'targets_status_{s}']}]"
+                                  for s, (colour, icon) in (
+                                      (s, STATUS_BADGES[s]) for s in
+                                      ("unknown", "on_pace", "unknown", "met", "behind", "behind",
+                                       "on_pace", "unknown"))]  # by deadline, then target id
         assert "Gap: 2 platforms" in body and "Actual: 8 platforms (2024)" in body
         assert "The year is over." in body
         assert "2024: 10.5% against a target of 12% or more." in body  # the rate rule

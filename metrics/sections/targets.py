@@ -8,7 +8,7 @@ The sentences of a target's card are made here too (``status_lines``, ``proxy_wo
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import pandas as pd
@@ -166,18 +166,22 @@ def status_lines(lab: Labeller, p: Progress) -> list[str]:
     return lines
 
 
-def proxy_words(lab: Labeller, p: Progress) -> str | None:
+def proxy_words(lab: Labeller, p: Progress, escape: Callable[[str], str] | None = None
+                ) -> str | None:
     """The proxy as context ('参考数据（不是实际值）：…'), 'no published proxy', or None when
-    the target has an actual (no proxy is shown then)."""
+    the target has an actual (no proxy is shown then). With ``escape`` (a Markdown escaper) the
+    parts are escaped and the label is bold."""
     if p.actual is not None:
         return None
     if p.proxy is None:
         return lab.t("targets_no_proxy")
+    esc = escape or (lambda text: text)
     value, period = figure_words(lab, p.proxy)
     note = target_row(lab, p.target.target_id).get(f"proxy_note_{lab.lang}") or ""
-    return lab.t("targets_proxy_line", indicator=lab.ds.name("indicators",
-                                                               p.proxy.indicator_id, lab.lang),
-                 value=value, period=period, note=note).strip()
+    label = lab.t("targets_proxy_label")
+    return lab.t("targets_proxy_line", label=f"**{label}**" if escape else label,
+                 indicator=esc(lab.ds.name("indicators", p.proxy.indicator_id, lab.lang)),
+                 value=esc(value), period=esc(period), note=esc(note)).strip()
 
 
 def due_rule_words(lab: Labeller, p: Progress) -> str:
