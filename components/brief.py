@@ -13,6 +13,7 @@ import streamlit as st
 
 from metrics.brief import (WORD_KEYS, BriefFontMissing, find_cjk_font, make_docx_bytes,
                            make_pdf_bytes)
+from metrics.load import Dataset
 from metrics.section import SectionModel
 
 from components.chart_image import ChartImageUnavailable, make_chart_image_bytes
@@ -27,7 +28,8 @@ def brief_words(lang: str) -> dict[str, str]:
     return {k: t(f"brief_w_{k}", lang) for k in WORD_KEYS}
 
 
-def make_brief_images(view: View, models: list[SectionModel]) -> dict[str, bytes | None]:
+def make_brief_images(ds: Dataset, lang: str,
+                      models: list[SectionModel]) -> dict[str, bytes | None]:
     """Each charted section's PNG (None for all when no image can be made here)."""
     from components.provenance import make_plain_source_line  # the line the screen shows
 
@@ -35,7 +37,7 @@ def make_brief_images(view: View, models: list[SectionModel]) -> dict[str, bytes
     for model in models:
         if model.figure is None:
             continue
-        line = make_plain_source_line(view.ds, model.source_ids, view.lang)
+        line = make_plain_source_line(ds, model.source_ids, lang)
         try:
             images[model.id] = make_chart_image_bytes(model, "png", line)
         except ChartImageUnavailable:
@@ -61,7 +63,7 @@ def render_brief_downloads(view: View, title: str, models: list[SectionModel]) -
 
     def make(writer) -> bytes:
         return writer(brief_title, lang, filters, ds.version, link, models, sources,
-                      words=brief_words(lang), images=make_brief_images(view, models))
+                      words=brief_words(lang), images=make_brief_images(ds, lang, models))
 
     try:
         find_cjk_font()

@@ -228,7 +228,8 @@ def test_pdf_brief(lang):
     assert data.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(data))
     box = reader.pages[0].mediabox
-    assert round(float(box.width) / 72 * 25.4) == 210 and round(float(box.height) / 72 * 25.4) == 297
+    size_mm = [round(float(x) / 72 * 25.4) for x in (box.width, box.height)]
+    assert size_mm == [210, 297]
     # the CJK font is embedded (a CFF font file), not referred to by name
     fonts = set()
     for page in reader.pages:
@@ -259,3 +260,46 @@ def test_pdf_without_cjk_font_is_a_clear_error(monkeypatch):
                            words=brief_words("zh"))
     finally:
         brief.find_cjk_font.cache_clear()
+
+
+# --- the overview's own models, on the bundled data --------------------------------------------
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_brief_from_the_page_models(lang):
+    """The brief of the overview as the page makes it: the tiles' table and the trend chart's
+    section, built by the page's own builders on the bundled data."""
+    from docx import Document
+
+    from components.brief import make_brief_images
+    from components.section_labels import make_labeller
+    from metrics.load import load_dataset
+    from metrics.overview import derive_overview
+    from metrics.query import ALL_INDUSTRIES, LATEST, enrich_observations
+    from metrics.sections.overview import build_tiles_section, build_trend_section
+
+    ds = load_dataset()
+    obs = enrich_observations(ds)
+    lab = make_labeller(ds, lang)
+    models = [build_tiles_section(lab, derive_overview(obs, ALL_INDUSTRIES, None),
+                                  ALL_INDUSTRIES, LATEST),
+              build_trend_section(lab, obs, ALL_INDUSTRIES, LATEST, None)]
+    sources = {sid: ds.source(sid) for m in models for sid in m.source_ids}
+    images = {}
+    if find_chromium() is not None:
+        images = make_brief_images(ds, lang, models)
+        assert images["overview_trend"][:4] == b"\x89PNG"
+    data = make_docx_bytes("brief", lang, models[0].filters, ds.version, "", models, sources,
+                           words=brief_words(lang), images=images)
+    doc = Document(io.BytesIO(data))
+    cells = {c.text for table in doc.tables for row in table.rows for c in row.cells}
+    tiles = models[0]
+    column = tiles.column("value")
+    for value in tiles.rows["value"]:
+        assert format_cell(value, column.kind, column.decimals) in cells
+    notes = docx_footnotes(data)
+    assert len(notes) == len(tiles.source_ids) + len(models[1].source_ids)
+    first = ds.source(tiles.source_ids[0])
+    assert first["title"] in notes[0]
+    pdf = make_pdf_bytes("brief", lang, models[0].filters, ds.version, "", models, sources,
+                         words=brief_words(lang), images=images)
+    assert b"/FontFile3" in pdf or b"/FontFile2" in pdf
