@@ -33,6 +33,7 @@ from components.state import (begin_run, current_params, describe_notices, end_r
 # ones whose file exists; a test checks that every file in pages/ is here.
 PAGES = (
     ("dashboard.py", "nav_overview", ":material/dashboard:"),
+    ("pages/0_cockpit.py", "nav_cockpit", ":material/slideshow:"),
     ("pages/1_growth.py", "nav_growth", ":material/trending_up:"),
     ("pages/2_clusters.py", "nav_clusters", ":material/map:"),
     ("pages/3_digital.py", "nav_digital", ":material/memory:"),

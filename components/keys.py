@@ -36,6 +36,10 @@ DIGITAL_VIEW = "dview"
 INNOVATION_GROUP = "group"
 TARGETS_STATUS = "tstatus"
 
+# 领导驾驶舱 Meeting-room mode
+COCKPIT_THEME = "theme"
+COCKPIT_ROTATE = "rotate"
+
 # Download buttons (no URL state).
 EXPORT_OVERVIEW = "export_overview"
 EXPORT_DATA = "export_data"

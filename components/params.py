@@ -36,6 +36,7 @@ DIGITAL = "pages/3_digital.py"
 INNOVATION = "pages/4_innovation.py"
 TARGETS = "pages/5_targets.py"
 DATA = "pages/9_data.py"
+COCKPIT = "pages/0_cockpit.py"
 # The scope of a parameter that every page reads (the shared frame), new pages included.
 EVERY_PAGE = ("*",)
 
@@ -99,7 +100,7 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
     # the versions on disk, not values of the data), so it has no options here.
     Param(keys.VERSION, "version_param", EVERY_PAGE),
     # 增速对比 Growth vs benchmarks
-    Param(keys.GROWTH_INDICATOR, "growth_indicator", (GROWTH,)),
+    Param(keys.GROWTH_INDICATOR, "growth_indicator", (GROWTH, COCKPIT)),
     Param(keys.GROWTH_VIEW, "growth_view", (GROWTH,)),
     Param(keys.GROWTH_BENCH, "growth_bench", (GROWTH,)),
     Param(keys.GROWTH_FROM, "growth_from", (GROWTH,)),
@@ -119,6 +120,9 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
     Param(keys.TARGETS_STATUS, "targets_status", (TARGETS,)),
     Param(keys.DATA_TABLE, "data_table", (DATA,)),
     Param(keys.DATA_SEARCH, "data_search", (DATA,), default="", free_text=True),
+    # 领导驾驶舱 Meeting-room mode (its growth panel also reads the growth page's indicator)
+    Param(keys.COCKPIT_THEME, "cockpit_theme", (COCKPIT,)),
+    Param(keys.COCKPIT_ROTATE, "cockpit_rotate", (COCKPIT,)),
 )}
 
 SHARED = tuple(k for k, p in PARAMS.items() if p.shared)
