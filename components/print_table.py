@@ -11,7 +11,7 @@ import html
 
 import streamlit as st
 
-from metrics.brief import brief_table
+from metrics.brief import brief_table, plain_title
 from metrics.section import SectionModel
 
 
@@ -26,7 +26,8 @@ def make_print_table_html(model: SectionModel) -> str:
                          else f"<td>{html.escape(v)}</td>"
                          for v, numeric in zip(row, table.numeric)) + "</tr>"
         for row in table.rows)
-    caption = f"<caption>{html.escape(model.title)}</caption>" if model.title else ""
+    title = plain_title(model.title)
+    caption = f"<caption>{html.escape(title)}</caption>" if title else ""
     return (f'<table class="qd-print-only qd-print-table">{caption}<thead><tr>{head}</tr>'
             f"</thead><tbody>{body}</tbody></table>")
 

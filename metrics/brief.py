@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -73,6 +74,11 @@ class BriefSection:
     table: BriefTable | None
     # (footnote number, text) for each source of the section
     notes: list[tuple[int, str]] = field(default_factory=list)
+
+
+def plain_title(text: str) -> str:
+    """A chart title without plotly's markup ('<br>' a space, '<sup>' and the like dropped)."""
+    return re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", " ", text)).strip()
 
 
 def format_cell(value: object, kind: str, decimals: int | None) -> str:
@@ -147,7 +153,7 @@ def plan_brief(models: list[SectionModel], sources: Mapping[str, Mapping[str, ob
         image = images.get(model.id) if model.figure is not None else None
         image_note = (words["image_unavailable"]
                       if model.figure is not None and image is None else None)
-        plan.append(BriefSection(model.title, model.reading, image, image_note,
+        plan.append(BriefSection(plain_title(model.title), model.reading, image, image_note,
                                  brief_table(model, words), notes))
     return plan
 

@@ -156,9 +156,11 @@ def test_print_table_escapes_and_holds_every_row():
     model = make_tiles_model("zh", 60)
     markup = make_print_table_html(model)
     assert markup.count("<tr>") == 61 and "qd-print-table" in markup and "4,871" in markup
-    hostile = SectionModel(id="x", lang="zh", title="<b>t</b>", columns=(Column("v", "v"),),
+    hostile = SectionModel(id="x", lang="zh", title="增速<br><sup>全年</sup>",
+                           columns=(Column("v", "v"),),
                            rows=pd.DataFrame({"v": ["<script>alert(1)</script>"]}))
-    assert "<script>" not in make_print_table_html(hostile)
+    markup = make_print_table_html(hostile)
+    assert "<script>" not in markup and "<caption>增速 全年</caption>" in markup
 
 
 # --- Word --------------------------------------------------------------------------------------
