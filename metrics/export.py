@@ -120,6 +120,26 @@ XLSX_MAX_CELL = 32_767
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def _exact_number_text(value) -> str:
+    """openpyxl writes numbers with 16 significant digits ('%.16g'), which changes some doubles
+    (1.3510798882110734e16 comes back as 1.351079888211073e16); the shortest repr is exact."""
+    if isinstance(value, float):
+        return repr(value)
+    return _openpyxl_safe_string(value)
+
+
+def _use_exact_numbers() -> None:
+    global _openpyxl_safe_string
+    from openpyxl.cell import _writer
+
+    if _writer.safe_string is not _exact_number_text:
+        _openpyxl_safe_string = _writer.safe_string
+        _writer.safe_string = _exact_number_text
+
+
+_openpyxl_safe_string = str
+
+
 def xlsx_text(value: str) -> str:
     """A text cell as the workbook stores it: neutralised as in the CSV, characters that XML
     cannot hold replaced by U+FFFD, cut to Excel's cell limit."""
@@ -180,6 +200,7 @@ def make_xlsx_bytes(model, sources: list[dict], *, context: dict[str, str] | Non
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    _use_exact_numbers()
     w = {**XLSX_WORDS, **(words or {})}
     wb = Workbook()
     data = wb.active
