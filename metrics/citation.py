@@ -82,8 +82,9 @@ def _carrier_name(carrier: str, carrier_url: str, url: str) -> str:
     return carrier or url_domain(carrier_url or url)
 
 
-def make_citation(source: dict, lang: str) -> dict:
-    """How to cite ``source`` (a sources row) in ``lang``.
+def make_citation(source: dict, lang: str, translate=None) -> dict:
+    """How to cite ``source`` (a sources row) in ``lang``; ``translate(text, lang)`` (e.g.
+    Dataset.translation) gives English pages the publisher's English name ('NBS').
 
     Returns ``publisher`` (the label to show: the publisher, with the copy warning in brackets
     when there is one), ``link`` (the address to link, '' when none), ``link_is_copy`` (the link
@@ -93,6 +94,9 @@ def make_citation(source: dict, lang: str) -> dict:
     """
     w = WORDS[lang]
     publisher = _text(source.get("publisher"))
+    official = is_official_publisher(publisher)
+    if translate is not None and lang == "en" and text_language(publisher) == "zh":
+        publisher = translate(publisher, "en") or publisher
     url, tier = _text(source.get("url")), _text(source.get("tier"))
     carrier, carrier_url = _text(source.get("carrier")), _text(source.get("carrier_url"))
     # the original's address is known when ``url`` is not the copy's own address (with no
@@ -107,7 +111,7 @@ def make_citation(source: dict, lang: str) -> dict:
         is_copy = True
     else:
         # an official publisher's figure linked off the government's domains is a copy there
-        is_copy = bool(url) and is_official_publisher(publisher) and not is_official_host(url)
+        is_copy = bool(url) and official and not is_official_host(url)
     out = {"publisher": publisher, "link": url, "link_is_copy": False, "carrier": "",
            "carrier_link": "", "warning": ""}
     if not is_copy:

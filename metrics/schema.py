@@ -220,7 +220,7 @@ SPECS: dict[str, TableSpec] = {
          # English notes
          Column("lang", S, "译文语言", "Language of the translation", enum=("zh", "en")),
          Column("translation", S, "译文", "Translation"),
-         Column("kind", S, "类别", "Kind", enum=("title", "quote", "note")),
+         Column("kind", S, "类别", "Kind", enum=("title", "quote", "note", "publisher")),
          Column("translator", S, "译者", "Translator")),
         _PROCESSING.format(name="translations")
         + " A translation keeps every number of the original (tests/test_translations.py)."),

@@ -80,7 +80,7 @@ def test_translations_are_marked_and_go_the_right_way(rows):
         assert r["translator"].strip(), r["text"][:60]
         assert r["translation"].strip() and r["translation"] != r["text"]
         assert text_language(r["translation"]) == r["lang"], r["translation"][:60]
-        if r["kind"] in ("title", "quote"):
+        if r["kind"] in ("title", "quote", "publisher"):
             assert r["lang"] == "en" and text_language(r["text"]) == "zh"
 
 
@@ -103,7 +103,7 @@ def test_quotes_that_hold_their_value_still_do_in_english(ds):
     assert checked > 300
 
 
-def test_every_cited_chinese_title_and_quote_has_an_english_rendering(ds):
+def test_every_cited_chinese_title_quote_and_publisher_has_an_english_rendering(ds):
     missing = []
     cited = set()
     for table in ("observations", "entities", "targets"):
@@ -113,6 +113,8 @@ def test_every_cited_chinese_title_and_quote_has_an_english_rendering(ds):
     src = ds["sources"]
     missing += [t for sid, t in zip(src["source_id"], src["title"])
                 if sid in cited and text_language(t) == "zh" and not ds.translation(t, "en")]
+    missing += [p for sid, p in zip(src["source_id"], src["publisher"])
+                if sid in cited and text_language(p) == "zh" and not ds.translation(p, "en")]
     assert not missing, f"{len(missing)} without translation, e.g. {missing[:5]}"
 
 
