@@ -4,7 +4,7 @@ qualifiers in words, derivations that name their inputs, and the Excel workbook'
 STRINGS = {
     "zh": {
         "col_indicator_id": "指标代码",
-        "col_region_code": "地区代码",
+        "col_region_code": "区划代码",
         "col_industry_code": "行业代码",
         "col_period_note": "时期说明",
         "col_source_id": "来源代码",

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from metrics.clusters import ANY, ENTITY_TYPES
-from metrics.section import INTEGER, TEXT, Column, SectionModel
-from metrics.sections.base import (Labeller, columns, figure_columns, make_figure_rows,
+from metrics.section import INTEGER, Column, SectionModel
+from metrics.sections.base import (Labeller, figure_columns, make_figure_rows,
                                    make_model, view_filters)
 from metrics.sections.entities import entity_columns, make_entity_rows, type_words
 
@@ -42,8 +42,9 @@ def build_district_counts_section(lab: Labeller, counts: pd.DataFrame, choice,
     rows = pd.DataFrame({"region_code": counts["region_code"],
                          "region": [lab.region(c) for c in counts["region_code"]],
                          "total": counts["total"].astype("int64")})
-    cols = list(columns(lab, (("region_code", TEXT), ("region", TEXT))))
-    cols.append(columns(lab, (("total", INTEGER),))[0])
+    cols = [Column("region_code", lab.t("clusters_col_code")),
+            Column("region", lab.t("clusters_col_district")),
+            Column("total", lab.t("clusters_col_total"), INTEGER)]
     for etype in ENTITY_TYPES:
         rows[f"count_{etype}"] = counts[etype].astype("int64")
     cols += [Column(f"count_{e}", type_words(lab, e), INTEGER) for e in ENTITY_TYPES]

@@ -9,7 +9,7 @@ import pandas as pd
 from metrics.counts import (TIMELINE_REGIONS, Context, SectionCounts, derive_entities,
                             derive_timeline)
 from metrics.derive import format_number
-from metrics.query import ALL_INDUSTRIES, CITY, Figure
+from metrics.query import ALL_INDUSTRIES, Figure
 from metrics.section import SectionModel
 from metrics.sections.base import (NUMBER, TEXT, Labeller, figure_columns, make_figure_rows,
                                    make_model, view_filters, with_figure)
