@@ -32,6 +32,8 @@ STATUS_COLOURS = {"met": "#1A7F37", "on_pace": "#1F5FA8", "behind": "#B42318",
                   "unknown": "#5F6B76"}
 # Bars beyond this share of the target are cut at it (the text gives the real share).
 MAX_SHARE_SHOWN = 150.0
+# From this share a bar's words go inside it.
+TEXT_INSIDE_FROM = 75.0
 # Text of a row without a bar: grey with a 5.4:1 contrast on white (WCAG 1.4.3).
 MUTED = "#5F6B76"
 # Timeline panels in pixels: each panel, the room between panels for the date ticks and the
@@ -109,7 +111,11 @@ def make_progress_chart(rows: list[dict], *, title: str, x_title: str,
         marker_color=[STATUS_COLOURS.get(r.get("status"), REGION_COLOURS["370200"])
                       for r in rows],
         text=[r["text"] if s is not None else "" for r, s in zip(rows, shares)],
-        textposition="outside", cliponaxis=False,
+        # A bar past this share has its words inside (white on the dark status colours, at
+        # least 5:1), or they would run off the chart's right edge.
+        textposition=["inside" if s is not None and s > TEXT_INSIDE_FROM else "outside"
+                      for s in shares],
+        insidetextanchor="end", insidetextfont=dict(color="#FFFFFF"), cliponaxis=False,
         hovertemplate="%{y}: %{x}%<extra></extra>"))
     for r, s in zip(rows, shares):
         if s is None:

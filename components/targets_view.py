@@ -54,7 +54,7 @@ def make_target_details(lab: Labeller, row: dict) -> str:
 
 def render_target_card(view, lab: Labeller, p: Progress) -> None:
     """One bordered card: the target and its status light, its period, the rule, the actual
-    (a bar for its share) or, without one, the proxy as context and the next due date."""
+    (and its share) or, without one, the proxy as context and the next due date."""
     ds, lang = lab.ds, lab.lang
     row = target_row(lab, p.target.target_id)
     ind = ds.indicator(p.target.indicator_id)
@@ -64,9 +64,10 @@ def render_target_card(view, lab: Labeller, p: Progress) -> None:
         st.caption(lab.t("targets_card_meta", indicator=ind[f"name_{lang}"],
                          target=target_words(lab, p), period=deadline_words(lab, p),
                          industry=lab.figure_industry(p.target.industry_code, ind)))
+        # The share reached in words: the chart above draws it in the status's colour (a
+        # progress bar here would take the theme's red whatever the status).
         if p.share_done is not None:
-            st.progress(min(p.share_done, 100.0) / 100,
-                        text=lab.t("targets_share_line", share=format_number(p.share_done)))
+            st.markdown(lab.t("targets_share_line", share=format_number(p.share_done)))
         for line in status_lines(lab, p):
             st.markdown(md_escape(line))
         proxy = proxy_words(lab, p, md_escape)

@@ -248,7 +248,10 @@ def test_targets_with_actuals_show_each_status(data_with_actuals, lang):
         assert "2024年1-6月：全年时间已过50%，按进度应达650亿元，实际700亿元。" in body
     (chart,) = at.get("plotly_chart")
     # Bars for the four targets with a share: 520 of 500, 700 of 1,300, 40 of 50 %, 8 of 10.
-    assert sorted(p.value for p in at.get("progress")) == [53, 80, 80, 100]
+    share_line = STRINGS[lang]["targets_share_line"]
+    assert sorted(s for s in ("104", "53.8", "80") for _ in range(body.count(
+        share_line.format(share=s)))) == ["104", "53.8", "80", "80"]
+    assert not at.get("progress")  # no theme-red bar in a card, whatever the status
     status_col = "Status" if lang == "en" else "状态"
     assert sorted(at.dataframe[0].value[status_col]) == sorted(
         [STRINGS[lang][f"targets_status_{s}"] for s in
@@ -256,7 +259,8 @@ def test_targets_with_actuals_show_each_status(data_with_actuals, lang):
     at.segmented_control(key=keys.TARGETS_STATUS).set_value("behind").run()
     assert len(at.dataframe[0].value) == 2 and len(badges(at)) == 4 + 2
     at.segmented_control(key=keys.TARGETS_STATUS).set_value("unknown").run()
-    assert not at.get("plotly_chart") and not at.get("progress")
+    assert not at.get("plotly_chart")
+    assert share_line.format(share="80") not in texts(at)
     assert len(at.dataframe[0].value) == 3
 
 

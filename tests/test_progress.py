@@ -530,6 +530,7 @@ def test_progress_chart_draws_no_bar_without_a_share():
     (bars,) = chart.data
     assert list(bars.x) == [80.0, None, 150.0]  # capped for drawing; the text keeps 240 %
     assert list(bars.text) == ["落后：80%", "", "已完成：240%"]  # the status in words too
+    assert list(bars.textposition) == ["inside", "outside", "inside"]  # long bars: inside
     assert list(bars.marker.color) == [STATUS_COLOURS["behind"], STATUS_COLOURS["unknown"],
                                        STATUS_COLOURS["met"]]
     assert "未公布实际值" in [a.text for a in chart.layout.annotations]
