@@ -22,7 +22,8 @@ ENTITY_LEVELS = ("global", "national", "provincial", "municipal")
 COMPARATORS = (">=", ">", "<=", "=")
 # monthly and quarterly: mid next month; annual: by the next spring; "": no regular release.
 RELEASE_RHYTHMS = ("monthly", "quarterly", "annual", "")
-REGION_LEVELS = ("world", "country", "province", "city", "district", "county_city")
+REGION_LEVELS = ("world", "country", "province", "city", "district", "county_city",
+                 "peer_city")  # peer_city: a sub-provincial city Qingdao is compared with
 INDUSTRY_LEVELS = ("total", "section", "group", "division")
 
 

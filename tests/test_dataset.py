@@ -198,7 +198,7 @@ def test_release_quotes_contain_their_values(ds):
            for p in (DATA_DIR / "releases").glob("*.source.yml")}
     obs = ds["observations"]
     rows = obs[obs["source_id"].isin(ids)]
-    assert len(rows) == 172
+    assert len(rows) == 181
     for _, r in rows.iterrows():
         squashed = re.sub(r"[,，\s]", "", r["quote"])
         assert f"{abs(r['value']):g}" in squashed, (r["source_id"], r["value"], r["quote"])
@@ -239,3 +239,25 @@ def test_copies_name_their_carrier(ds):
         labels = [lab for lab in host.split(".") if lab not in ("www", "m", "com", "cn", "net")]
         assert host.endswith("gov.cn") or any(lab in r["publisher"].lower() for lab in labels), (
             r["source_id"], r["publisher"], r["url"])
+
+
+# The 15 sub-provincial cities (Qingdao among them) that the growth page compares Qingdao with.
+PEER_CITIES = {"440300": "深圳市", "440100": "广州市", "320100": "南京市", "330100": "杭州市",
+               "330200": "宁波市", "350200": "厦门市", "370100": "济南市", "210200": "大连市",
+               "210100": "沈阳市", "220100": "长春市", "230100": "哈尔滨市", "420100": "武汉市",
+               "510100": "成都市", "610100": "西安市"}
+
+
+def test_peer_cities_have_their_gb2260_codes(ds):
+    reg = ds["regions"].set_index("region_code")
+    peers = reg[reg["level"] == "peer_city"]
+    assert dict(peers["name_zh"]) == PEER_CITIES
+    # a prefecture-level code: six digits, the last two 00, not a province (xx0000)
+    assert all(re.fullmatch(r"\d{4}00", code) and not code.endswith("0000")
+               for code in peers.index)
+    assert reg.loc["370200", "level"] == "city"  # Qingdao itself stays the dashboard's city
+    # a peer is never one of Qingdao's districts (the map and the district views)
+    assert not (peers["parent_code"] == "370200").any()
+    obs = ds["observations"]
+    assert set(obs.loc[obs["region_code"].isin(PEER_CITIES), "region_code"]) >= {
+        "370100", "330200", "440300"}
