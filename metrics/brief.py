@@ -44,6 +44,8 @@ MAX_TABLE_ROWS = 40
 PAGE_MM = (210, 297)
 MARGIN_MM = 20
 CONTENT_MM = PAGE_MM[0] - 2 * MARGIN_MM
+# A column needing at most this much (a number, a unit, a region) is never narrowed.
+NARROW_COLUMN_MM = 22
 # Word: East Asian and Latin faces; the PDF embeds Noto Sans CJK SC (looked up below).
 DOCX_EAST_ASIA_FONT, DOCX_LATIN_FONT = "宋体", "Arial"
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -156,6 +158,13 @@ def plan_brief(models: list[SectionModel], sources: Mapping[str, Mapping[str, ob
         plan.append(BriefSection(plain_title(model.title), model.reading, image, image_note,
                                  brief_table(model, words), notes))
     return plan
+
+
+def note_range(numbers: list[int]) -> str:
+    """'[1]', '[2][3]', or '[8–19]' for a run of more than two notes."""
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"[{numbers[0]}–{numbers[-1]}]"
+    return "".join(f"[{n}]" for n in numbers)
 
 
 def _head_lines(filters: Mapping[str, str], data_version: str, link: str,
@@ -314,6 +323,27 @@ def find_cjk_font(style: str = "") -> tuple[str, int]:
     raise BriefFontMissing(f"{CJK_FAMILY} not found: install fonts-noto-cjk")
 
 
+def _column_widths(pdf, table: BriefTable) -> tuple[float, ...]:
+    """Column widths (mm) from each column's text: narrow columns (numbers, units, regions) get
+    all they need, so a number never wraps; the wide ones (names) get room for their longest
+    word, then share what is left in proportion to their length."""
+    natural, floor = [], []
+    for i, head in enumerate(table.header):
+        texts = [r[i] for r in table.rows] + [head]
+        longest = max(pdf.get_string_width(x) for x in texts[:-1] or [""])
+        word = max(pdf.get_string_width(w) for x in texts for w in (x.split() or [""]))
+        natural.append(max(longest, min(word, 25), 6) + 3)
+        floor.append(min(word, 30) + 3)
+    if sum(natural) <= CONTENT_MM:
+        return tuple(natural)
+    wide = [i for i, w in enumerate(natural) if w > NARROW_COLUMN_MM]
+    room = CONTENT_MM - sum(w for i, w in enumerate(natural) if i not in wide)
+    spare = max(room - sum(floor[i] for i in wide), 0)
+    extra = sum(natural[i] - floor[i] for i in wide) or 1
+    return tuple(floor[i] + spare * (natural[i] - floor[i]) / extra if i in wide else w
+                 for i, w in enumerate(natural))
+
+
 def make_pdf_bytes(title: str, lang: str, filters: Mapping[str, str], data_version: str,
                    link: str, models: list[SectionModel],
                    sources: Mapping[str, Mapping[str, object]], *,
@@ -336,7 +366,7 @@ def make_pdf_bytes(title: str, lang: str, filters: Mapping[str, str], data_versi
 
     def para(text: str, size: float, style: str = "", gap: float = 1.5) -> None:
         pdf.set_font("cjk", style, size)
-        pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
     para(title, 18, "B", 3)
@@ -344,7 +374,7 @@ def make_pdf_bytes(title: str, lang: str, filters: Mapping[str, str], data_versi
         para(line, 9, "", 0.5)
     for part in plan:
         pdf.ln(4)
-        refs = "".join(f"[{n}]" for n, _ in part.notes)
+        refs = note_range([n for n, _ in part.notes])
         para(f"{part.heading} {refs}".strip(), 13, "B", 2)
         if part.reading:
             para(part.reading, 10.5, "", 2)
@@ -359,6 +389,7 @@ def make_pdf_bytes(title: str, lang: str, filters: Mapping[str, str], data_versi
             pdf.set_font("cjk", "", 8.5)
             align = ["RIGHT" if n else "LEFT" for n in part.table.numeric]
             with pdf.table(text_align=align, line_height=4.6, padding=1,
+                           col_widths=_column_widths(pdf, part.table),
                            headings_style=FontFace(emphasis="BOLD")) as table:
                 table.row(part.table.header)
                 for values in part.table.rows:

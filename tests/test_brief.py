@@ -18,7 +18,7 @@ from components.chart_image import (ChartImageUnavailable, compose_image_figure,
                                     make_chart_image_bytes)
 from components.print_table import make_print_table_html
 from metrics.brief import (MAX_TABLE_ROWS, brief_table, format_cell, make_docx_bytes,
-                           make_pdf_bytes, plan_brief)
+                           make_pdf_bytes, note_range, plan_brief)
 from metrics.section import NUMBER, TEXT, URL, Column, SectionModel
 
 VERSION = "20261130T142912Z-ce42c13d"
@@ -150,6 +150,7 @@ def test_plan_numbers_notes_and_says_when_an_image_is_missing():
     assert [n for n, _ in plan[0].notes] == [1] and [n for n, _ in plan[1].notes] == [2, 3]
     assert plan[1].image is None and plan[1].image_note == brief_words("zh")["image_unavailable"]
     assert "青岛市统计局《2025年青岛市国民经济和社会发展统计公报》" in plan[0].notes[0][1]
+    assert note_range([2, 3]) == "[2][3]" and note_range([8, 9, 10]) == "[8–10]"
 
 
 def test_print_table_escapes_and_holds_every_row():
