@@ -45,10 +45,29 @@ def _style_gaps(table: pd.DataFrame, lang: str, first_col: bool = True):
     return table.style.map(colour, subset=cols)
 
 
+# Coverage is counted once per data version and filter (the observations are the same for every
+# session); the frame itself is not hashed (leading underscore), the version names it.
+@st.cache_data(max_entries=64, show_spinner=False)
+def _grid_report(version: str, up_to: int | None, _obs: pd.DataFrame) -> GridReport:
+    return derive_grid_report(_obs, up_to=up_to)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _period_coverage(version: str, industry: str, up_to: int | None,
+                     _obs: pd.DataFrame) -> pd.DataFrame:
+    return derive_period_coverage(_obs, industry, up_to=up_to)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _division_coverage(version: str, up_to: int | None, _obs: pd.DataFrame,
+                       _industries: pd.DataFrame) -> pd.DataFrame:
+    return derive_division_coverage(_obs, _industries, up_to=up_to)
+
+
 def render_grid_report(view) -> None:
     """Qingdao, Shandong and China, every month since January 2023: filled and gap months."""
     ds, lang = view.ds, view.lang
-    report = derive_grid_report(view.obs, up_to=view.up_to)
+    report = _grid_report(ds.version, view.up_to, view.obs)
     name = ds.name("indicators", report.indicator_id, lang)
     if not report.grid:
         st.info(t("cov_grid_empty", lang, indicator=name, first=2023))
@@ -136,7 +155,7 @@ def render_coverage(view) -> None:
     st.caption(t("cov_intro", lang))
     render_grid_report(view)
 
-    coverage = derive_period_coverage(view.obs, view.industry, up_to=view.up_to)
+    coverage = _period_coverage(ds.version, view.industry, view.up_to, view.obs)
     st.markdown("**" + t("cov_ind_head", lang,
                          industry=industry_label(ds, view.industry, lang)) + "**")
     st.caption(t("cov_ind_note", lang))
@@ -146,7 +165,7 @@ def render_coverage(view) -> None:
         with st.expander(t("cov_ind_detail", lang)):
             st.dataframe(make_indicator_details(ds, coverage, lang), hide_index=True)
 
-    counts = derive_division_coverage(view.obs, ds["industries"], up_to=view.up_to)
+    counts = _division_coverage(ds.version, view.up_to, view.obs, ds["industries"])
     st.markdown("**" + t("cov_div_head", lang) + "**")
     st.caption(t("cov_div_note", lang))
     have = {reg: int((counts[reg] > 0).sum()) if reg in counts else 0

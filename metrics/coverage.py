@@ -11,6 +11,7 @@ Pure: works on the enriched observations (metrics.query.enrich_observations).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -27,9 +28,16 @@ GRID_REGIONS = (CITY, PROVINCE, COUNTRY)
 GRID_FIRST_YEAR = 2023
 
 
+@lru_cache(maxsize=4096)
 def _end(code: str, basis: str) -> int:
     p = parse_period(code, basis)
     return p.year * 100 + p.end_month
+
+
+@lru_cache(maxsize=1024)
+def _grid(basis: str, year_from: int, year_to: int) -> tuple[tuple[str, int], ...]:
+    """The period grid of ``basis`` between two years, each period with its end (yyyymm)."""
+    return tuple((p, _end(p, basis)) for p in period_grid(basis, year_from, year_to))
 
 
 def _rows(obs: pd.DataFrame, up_to: int | None) -> pd.DataFrame:
@@ -70,14 +78,13 @@ def derive_grid_report(obs: pd.DataFrame, indicator_id: str = GRID_INDICATOR,
     """The grid of ``indicator_id`` for ``regions`` from ``first_year`` to the latest period any
     of them published (as of ``up_to``): which periods are filled, which are gaps."""
     rows = _rows(obs, up_to)
-    rows = rows[(rows["indicator_id"] == indicator_id) & (rows["industry_code"] == industry_code)
-                & rows["region_code"].isin(regions) & (rows["year"] >= first_year)]
+    rows = rows[(rows["indicator_id"] == indicator_id) & (rows["industry_code"] == industry_code)]
+    rows = rows[rows["region_code"].isin(regions) & (rows["year"] >= first_year)]
     basis = str(rows["period_basis"].iloc[0]) if len(rows) else "cumulative"
     if rows.empty:
         return GridReport(indicator_id, industry_code, basis, tuple(regions), (), {})
     latest = int(rows["end"].max())
-    grid = tuple(p for p in period_grid(basis, first_year, latest // 100)
-                 if _end(p, basis) <= latest)
+    grid = tuple(p for p, end in _grid(basis, first_year, latest // 100) if end <= latest)
     cells = {(r["region_code"], r["period"]): r for r in rows.to_dict("records")}
     return GridReport(indicator_id, industry_code, basis, tuple(regions), grid, cells)
 
@@ -91,18 +98,26 @@ def derive_period_coverage(obs: pd.DataFrame, industry_code: str = "ALL",
     gaps (list; empty for bases without a calendar), n_gaps (None for those bases).
     """
     rows = _rows(obs, up_to)
-    rows = rows[rows["industry_code"] == industry_code]
+    rows = rows.loc[rows["industry_code"] == industry_code,
+                    ["indicator_id", "region_code", "period", "period_basis", "end"]]
+    # one row per period is all that counts (a million rows hold few distinct periods)
+    rows = rows.drop_duplicates(["indicator_id", "region_code", "period"])
+    rows = rows.sort_values(["indicator_id", "region_code", "end", "period"], kind="stable")
+    groups: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
+    for ind, region, period, basis, end in zip(rows["indicator_id"], rows["region_code"],
+                                               rows["period"], rows["period_basis"],
+                                               rows["end"]):
+        groups.setdefault((ind, region), []).append((period, basis, int(end)))
     out = []
-    for (ind, region), group in rows.groupby(["indicator_id", "region_code"], sort=True):
-        basis = str(group["period_basis"].iloc[0])
-        group = group.sort_values(["end", "period"])
-        periods = list(dict.fromkeys(group["period"]))
+    for (ind, region), items in groups.items():
+        basis = str(items[0][1])
+        periods = [p for p, _, _ in items]
         gaps: list[str] = []
         if basis in GRID_BASES:
-            first_end, last_end = int(group["end"].min()), int(group["end"].max())
+            first_end, last_end = items[0][2], items[-1][2]
             have = set(periods)
-            gaps = [p for p in period_grid(basis, first_end // 100, last_end // 100)
-                    if first_end <= _end(p, basis) <= last_end and p not in have]
+            gaps = [p for p, end in _grid(basis, first_end // 100, last_end // 100)
+                    if first_end <= end <= last_end and p not in have]
         out.append({"indicator_id": ind, "period_basis": basis, "region_code": region,
                     "n_periods": len(periods), "first": periods[0], "last": periods[-1],
                     "periods": periods, "gaps": gaps,
