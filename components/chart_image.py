@@ -8,7 +8,8 @@ Rendering is kaleido 1.5 driving the machine's chromium (Debian's ``/usr/bin/chr
 by choreographer on the PATH; kaleido never downloads a browser unless asked to). Two settings
 keep it offline: plotly.js is the copy inside the installed ``plotly`` package (kaleido's page
 generator uses it when plotly is installed), and MathJax, which kaleido loads from a CDN by
-default, is switched off (no figure here uses LaTeX).
+default, is switched off (no figure here uses LaTeX). As a guard, the browser's proxy is a
+closed port on the loopback, so any http(s) request it might still make fails on this machine.
 
 One browser is started per process, on first use, in a thread of its own with its own event
 loop; later images reuse it (first image about 3-5 s with the browser's start, later ones about
@@ -33,6 +34,9 @@ IMAGE_WIDTH = 1000
 DEFAULT_PLOT_HEIGHT = 420
 PNG_SCALE = 2
 RENDER_TIMEOUT_S = 60
+# Chromium's own background requests (it is not started with --disable-background-networking)
+# go to this closed loopback port and fail at once; the page's scripts are file:// URLs.
+DEAD_PROXY = "127.0.0.1:9"
 # Title and footer text in the image; a footer line holds about this many width units (a CJK
 # character counts 2) at 12 px across the image.
 TITLE_UNITS = 100
@@ -137,7 +141,8 @@ class _Renderer:
         threading.Thread(target=loop.run_forever, name="chart-images", daemon=True).start()
 
         async def open_browser():
-            k = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT_S, mathjax=False)
+            k = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT_S, mathjax=False,
+                                proxy_server=DEAD_PROXY)
             await k.open()
             return k
 
