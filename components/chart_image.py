@@ -21,6 +21,8 @@ from __future__ import annotations
 import asyncio
 import atexit
 import copy
+import functools
+import importlib.util
 import threading
 
 from metrics.section import SectionModel
@@ -112,6 +114,13 @@ def make_chart_image_bytes(model: SectionModel, fmt: str, source_line: str) -> b
     return _RENDERER.render(fig, opts)
 
 
+def chart_images_available() -> bool:
+    """True when images can be made here (kaleido installed, a chromium found): a page offers
+    the image downloads only then."""
+    return importlib.util.find_spec("kaleido") is not None and find_chromium() is not None
+
+
+@functools.lru_cache(maxsize=1)
 def find_chromium() -> str | None:
     """The chromium kaleido would drive (``BROWSER_PATH`` or the PATH), None when absent."""
     try:

@@ -94,10 +94,12 @@ def render_downloads(view, model: SectionModel, key: str) -> None:
                (t("download_xlsx", lang), xlsx, "xlsx", MIME_XLSX, ":material/table_view:",
                 t("download_xlsx_help", lang))]
     if model.figure is not None and HAS_CHART_IMAGE:
-        from components.chart_image import make_chart_image_bytes
+        from components.chart_image import chart_images_available, make_chart_image_bytes
 
         line = make_plain_source_line(ds, model.source_ids, lang)
-        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+        # no chromium here: no image buttons (a click would only meet an error)
+        formats = (("png", "image/png"), ("svg", "image/svg+xml"))
+        for fmt, mime in formats if chart_images_available() else ():
             buttons.append((t(f"download_{fmt}", lang),
                             lambda fmt=fmt: make_chart_image_bytes(model, fmt, line), fmt, mime,
                             ":material/image:", None))

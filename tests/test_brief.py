@@ -128,6 +128,7 @@ def test_no_chromium_is_a_clear_error(monkeypatch):
     fresh = chart_image._Renderer()
     monkeypatch.setattr(chart_image, "_RENDERER", fresh)
     monkeypatch.setattr(chart_image, "find_chromium", lambda: None)
+    assert not chart_image.chart_images_available()
     with pytest.raises(ChartImageUnavailable, match="chromium"):
         make_chart_image_bytes(make_chart_model(), "png", "x")
 
