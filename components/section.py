@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from metrics.export import export_file_stem, make_csv_bytes, make_xlsx_bytes, XLSX_WORDS
@@ -124,13 +125,14 @@ def render_section(view, model: SectionModel, *, key: str, heading: bool = False
     if model.intro:
         st.caption(md_escape(model.intro))
     if show_chart and model.figure is not None:
-        st.plotly_chart(model.figure, key=f"{key}_chart", **(chart_kwargs or {}))
+        # A Figure, not the dict: streamlit refuses a dict with no traces (an empty chart).
+        st.plotly_chart(go.Figure(model.figure), key=f"{key}_chart", **(chart_kwargs or {}))
         alt = make_text_alternative(view, model)
         if alt:
             st.html(alt)
     if any(f is not None for f in details):
         render_source_popover(view.ds, details, lang, derivations)
-    if table != "hidden" and not model.empty:
+    if table != "hidden":
         config = {c.label: st.column_config.LinkColumn() for c in model.columns if c.kind == "url"}
         frame = for_display(model.labelled())
         if table == "shown":

@@ -53,8 +53,8 @@ def _all_whole_numbers(series: pd.Series) -> bool:
     """Whether every cell is empty or a whole number (a year kept as float or object)."""
     values = series.dropna()
     return (not pd.api.types.is_integer_dtype(series) and not values.empty
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer()
-                    for v in values))
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                    and float(v).is_integer() for v in values))
 
 
 def search_rows(model: SectionModel, display: pd.DataFrame, query: str) -> SectionModel:
