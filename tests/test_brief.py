@@ -307,3 +307,20 @@ def test_overview_brief_from_the_page_models(lang):
     pdf = make_pdf_bytes("brief", lang, models[0].filters, ds.version, "", models, sources,
                          words=brief_words(lang), images=images)
     assert b"/FontFile3" in pdf or b"/FontFile2" in pdf
+
+
+# --- the print header ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_print_header_says_filters_in_words_and_the_version(tiny_data, lang):
+    from datetime import date
+
+    from components.print_header import make_print_header_html
+    from metrics.load import load_dataset
+
+    ds = load_dataset(tiny_data)
+    markup = make_print_header_html(ds, lang, "nav_growth", "HT", "2024-05", date(2026, 11, 30))
+    assert 'class="qd-print-only qd-print-header"' in markup
+    assert ("高技术制造业" if lang == "zh" else "High-tech manufacturing") in markup
+    assert ("2024年5月" if lang == "zh" else "May 2024") in markup and "HT" not in markup
+    assert ds.version in markup and "2026-11-30" in markup
