@@ -22,7 +22,9 @@ PAGES = ("/growth", "/growth?lang=en", "/growth?lang=en&view=gap&from=2021",
          # pages whose charts come from the same factories (timelines, progress bars)
          "/digital?lang=en&dview=timeline", "/innovation", "/targets?lang=en",
          # the overview (tiles, trend chart) and the data page (tables only)
-         "/?period=2024-05", "/?lang=en", "/data?lang=en&table=versions")
+         "/?period=2024-05", "/?lang=en", "/data?lang=en&table=versions",
+         # the meeting-room mode, both colours (made for 1920x1080, usable on the others)
+         "/cockpit", "/cockpit?lang=en&theme=light")
 SHOTS = Path(os.environ.get("QD_SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="qd_layouts_"))
 
 # Controls of the page (not of the sidebar, not inside a data grid) whose box is cut: outside
