@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import importlib.util
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -81,14 +82,12 @@ def render_downloads(view, model: SectionModel, key: str) -> None:
     context = export_context(view, model)
     made = date.today().isoformat()
 
+    linked = replace(model, link=view_link(model))  # read now: the file is made on click
+
     def xlsx() -> bytes:
-        words = {k: t(f"xlsx_{k}", lang) for k in XLSX_WORDS if not k.startswith("sheet_")}
-        words |= {k: t(f"xlsx_{k}", lang) for k in ("sheet_data", "sheet_sources",
-                                                      "sheet_about")}
+        words = {k: t(f"xlsx_{k}", lang) for k in XLSX_WORDS}
         sources = [{**ds.source(s), "source_id": s} for s in model.source_ids]
-        return make_xlsx_bytes(model, sources, words=words, made_on=made,
-                               context={**model.filters,
-                                        t("xlsx_link", lang): view_link(model)})
+        return make_xlsx_bytes(linked, sources, words=words, made_on=made)
 
     buttons = [(t("download_csv", lang), make_csv_bytes(model.labelled(), context), "csv",
                 "text/csv", ":material/download:", t("download_help", lang)),

@@ -81,6 +81,24 @@ def test_growth_shared_link_first_request_and_csv_matches_chart(browser):
         assert [(r["Region"], float(r["Value"])) for r in rows] == [tuple(p) for p in plotted]
         assert [r["Gap (pp)"] for r in rows] == ["", "1.1", "3.4"]
         assert all(r["Period"] == "Jan-May 2024" for r in rows)
+        assert "Indicator=" in rows[0]["Filters"] and "View=One period" in rows[0]["Filters"]
+        # the Excel file of the same section: the same numbers, typed, its sources and filters
+        from openpyxl import load_workbook
+        with page.expect_download() as info:
+            page.locator(".st-key-dl_growth_period").get_by_role(
+                "button", name="Download Excel").click()
+        name = info.value.suggested_filename
+        assert name.startswith("growth_iva-growth-cum_period_ALL_latest_v") and name.endswith(
+            ".xlsx")
+        book = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
+        sheet = list(book["Data"].iter_rows(values_only=True))
+        head = list(sheet[0])
+        got = [(r[head.index("Region")], r[head.index("Value")]) for r in sheet[1:]]
+        assert got == [tuple(p) for p in plotted]
+        assert [r[head.index("Gap (pp)")] for r in sheet[1:]] == [None, 1.1, 3.4]
+        assert len(list(book["Sources"].iter_rows())) > 1
+        about = {r[0]: r[1] for r in book["About"].iter_rows(values_only=True)}
+        assert about["View"] == "One period" and about["Link to the view"].startswith(base)
         assert all(is_local(u) for u in requests), [u for u in requests if not is_local(u)]
 
 

@@ -72,15 +72,22 @@ def test_shared_link_first_request_draws_the_map_offline(browser):
         district = page.get_by_role("combobox", name="District").input_value()
         assert district.startswith("Huangdao District")
         assert page.get_by_role("combobox", name="Industry").input_value().startswith("38 ")
-        # the entity CSV holds exactly the two tables on screen: 3 in the district, 8 city-wide
-        with page.expect_download() as info:
-            page.get_by_test_id("stDownloadButton").nth(1).get_by_role("button").click()
-        data = open(info.value.path(), "rb").read()
-        assert data.startswith(b"\xef\xbb\xbf")
-        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-        assert [r["Region code"] for r in rows] == ["370211"] * 3 + [""] * 8
-        assert {r["District"] for r in rows[3:]} == {"City-wide or multi-city"}
-        assert all(r["Data version"] and "Industry=38 " in r["Filters"] for r in rows)
+        # each entity list's CSV holds exactly its table on screen: 3 in the district, 8
+        # city-wide, with the filters in words and the data version
+        rows = {}
+        for part in ("districts", "citywide"):
+            with page.expect_download() as info:
+                page.locator(f".st-key-dl_clusters_entities_{part}").get_by_test_id(
+                    "stDownloadButton").first.get_by_role("button").click()
+            data = open(info.value.path(), "rb").read()
+            assert data.startswith(b"\xef\xbb\xbf")
+            assert info.value.suggested_filename.endswith(".csv")
+            rows[part] = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+        assert [r["Region code"] for r in rows["districts"]] == ["370211"] * 3
+        assert [r["Region code"] for r in rows["citywide"]] == [""] * 8
+        assert {r["District"] for r in rows["citywide"]} == {"City-wide or multi-city"}
+        assert all(r["Data version"] and "Industry=38 " in r["Filters"]
+                   and "District=Huangdao" in r["Filters"] for r in rows["districts"])
         assert all(is_local(u) for u in requests), [u for u in requests if not is_local(u)]
 
 
