@@ -5,6 +5,7 @@ shared frame first (page config, navigation, language/industry/period filters in
 """
 import streamlit as st
 
+from components.brief import render_brief_downloads
 from components.frame import render_footer, render_frame
 from components.i18n import t
 from components.kpi import render_tile_row, tile_source_ids
@@ -52,5 +53,6 @@ if not overview.empty:
 st.subheader(t("h_trend", lang))
 models.append(build_trend_section(lab, view.obs, view.industry, view.point, view.up_to))
 render_section(view, models[-1], key="overview_trend", table="expander")
+render_brief_downloads(view, t("nav_overview", lang), models)
 
 render_footer(view)

@@ -5,6 +5,7 @@ The page officials open most. Rates are the published ones (可比口径); gaps 
 """
 import streamlit as st
 
+from components.brief import render_brief_downloads
 from components.frame import render_footer, render_frame
 from components.growth_view import (render_districts, render_growth_controls,
                                     render_growth_section, render_industry_fallback,
@@ -37,5 +38,6 @@ else:
     # 5/ Districts against the city, and published ranks -------------------------------------
     models.append(render_districts(view, choice))
     render_rank(view, choice)
+    render_brief_downloads(view, t("nav_growth", lang), [m for m in models if m is not None])
 
 render_footer(view)

@@ -10,6 +10,7 @@ from components.clusters_view import (get_district_geojson, render_district_card
                                       render_district_map, render_district_section,
                                       render_entity_section, render_filter_notes,
                                       render_map_controls)
+from components.brief import render_brief_downloads
 from components.frame import render_footer, render_frame
 from components.i18n import t
 from components.labels import region_label
@@ -65,5 +66,6 @@ st.subheader(t("clusters_h_citywide", lang))
 st.caption(t("clusters_citywide_help", lang))
 models.append(render_entity_section(view, choice, citywide, t("clusters_h_citywide", lang),
                                     "citywide"))
+render_brief_downloads(view, t("nav_clusters", lang), models)
 
 render_footer(view)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import keys
 from components.counts_view import render_count_section, render_entities, render_timeline
+from components.brief import render_brief_downloads
 from components.frame import render_footer, render_frame
 from components.i18n import t
 from components.labels import industry_label
@@ -60,5 +61,6 @@ else:
         st.subheader(names[section.key])
         models.append(render_entities(view, "digital", section.entity_types,
                                       names[section.key], view_filter))
+render_brief_downloads(view, t("nav_digital", lang), models)
 
 render_footer(view)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import keys
 from components.counts_view import render_count_section, render_entities, render_timeline
+from components.brief import render_brief_downloads
 from components.frame import render_footer, render_frame
 from components.i18n import t
 from components.labels import industry_label
@@ -57,6 +58,6 @@ table = build_counts_section(make_labeller(ds, lang), "innovation", sections, na
 if not table.empty:
     st.subheader(table.title)
     render_section(view, table, key="innovation_counts")
-models = [table, *timelines, *models]
+render_brief_downloads(view, t("nav_innovation", lang), [table, *timelines, *models])
 
 render_footer(view)

@@ -5,6 +5,7 @@ from components import keys
 from components.coverage_view import render_coverage
 from components.data import data_dir, get_sidecar
 from components.export import render_zip_download
+from components.brief import render_brief_downloads
 from components.frame import render_footer, render_frame
 from components.i18n import t
 from components.section import render_section
@@ -71,6 +72,7 @@ if not model.empty:
     render_zip_download(view, model, keys.EXPORT_DATA_ZIP, description=t("data_intro", lang),
                         metadata=get_sidecar(ds, table_name) if table_name in TABLE_NAMES
                         else {})
+render_brief_downloads(view, t("nav_data", lang), [model])
 
 render_coverage(view)
 render_footer(view)
