@@ -45,6 +45,14 @@ def test_overview_in_chinese_no_outside_request_and_csv_download(browser):
         text = data.decode("utf-8-sig")
         assert "工业增加值同比增长(累计),青岛,规模以上工业,2024年1-5月,9.6," in text
         assert ",山东,规模以上工业,2024年1-5月,8.5," in text
+        # the trend's chart image, made on the server when clicked
+        trend = page.locator(".st-key-dl_overview_trend")
+        for name, magic in (("下载图片（PNG）", b"\x89PNG"), ("下载图片（SVG）", b"<svg")):
+            with page.expect_download(timeout=60_000) as info:
+                trend.get_by_role("button", name=name).click()
+            image = open(info.value.path(), "rb").read()
+            assert magic in image[:200] and info.value.suggested_filename.startswith(
+                "overview-trend_ALL_2024-05_v")
         assert all(is_local(u) for u in requests), [u for u in requests if not is_local(u)]
 
 
