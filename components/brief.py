@@ -46,9 +46,11 @@ def make_brief_images(ds: Dataset, lang: str,
 
 
 def brief_file_name(view: View, models: list[SectionModel], ext: str) -> str:
-    """'brief_overview_ALL_latest_<version>_<date>.docx': view, filters, data version, day."""
+    """'brief_overview_ALL_latest_zh_<version>_<date>.docx': view, filters, language, data
+    version, day."""
     page = models[0].id.split("_")[0] if models else "page"
-    parts = ["brief", page, view.industry, view.point, view.ds.version, date.today().isoformat()]
+    parts = ["brief", page, view.industry, view.point, view.lang, view.ds.version,
+             date.today().isoformat()]
     return re.sub(r"[^A-Za-z0-9._-]+", "-", "_".join(parts)) + f".{ext}"
 
 
