@@ -279,7 +279,7 @@ def validate_observation_chunks(chunks: Iterable[pd.DataFrame], tables: dict[str
         if len(chunk) == 0:
             continue
         seen += len(chunk)
-        chunk.attrs["file"] = file
+        chunk.attrs.setdefault("file", file)
         validate_table("observations", chunk)
         used = set(chunk["source_id"].dropna())
         cited |= used
@@ -332,7 +332,10 @@ def validate_observations_sql(path: Path, tables: dict[str, pd.DataFrame], file:
     for col in spec.columns:
         if not col.nullable and col.enum is None:
             cond = (_blank(col.name) if pa.types.is_string(col.type) else
-                    f"({col.name} IS NULL OR isnan({col.name}))"
+                    # NaN as pandas' isna sees it; not isnan(), which DuckDB answers from the
+                    # file's statistics (they leave NaN out) and so misses every NaN
+                    f"({col.name} IS NULL OR (NOT isfinite({col.name}) "
+                    f"AND NOT isinf({col.name})))"
                     if pa.types.is_floating(col.type) else f"{col.name} IS NULL")
             checks.append((col.name, "empty value", cond, []))
         if col.enum is not None:

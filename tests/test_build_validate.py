@@ -169,3 +169,58 @@ def test_bom_in_source_is_rejected(tiny_src: Path, tmp_path: Path):
 def test_tree_helper_writes_everything(tmp_path: Path):
     root = write_tree(tmp_path / "x", {"a/b.csv": "h\n"})
     assert (root / "a/b.csv").read_text() == "h\n"
+
+
+# -- the streaming build (issue 13): the same files and the same messages, a chunk at a time --
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of two rows, so that the tiny tree spans several (keys repeated across chunks)."""
+    import metrics.build
+
+    monkeypatch.setattr(metrics.build, "CHUNK_ROWS", 2)
+
+
+def test_streaming_build_writes_the_same_files(tiny_src: Path, tmp_path: Path, small_chunks):
+    a = build(tiny_src, tmp_path / "a")
+    b = build(tiny_src, tmp_path / "b", stream_bytes=0)
+    a.pop("built_at"), b.pop("built_at")
+    assert a == b
+    for name in ("observations.parquet", "observations.meta.yml"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert not [p for p in (tmp_path / "b").iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("rel,old,new,expected", BROKEN_SOURCES,
+                         ids=[f"{c[0]}:{c[3][-1]}" for c in BROKEN_SOURCES])
+def test_streaming_build_names_the_same_problem(tiny_src: Path, tmp_path: Path, small_chunks,
+                                                rel, old, new, expected):
+    _break(tiny_src, rel, old, new)
+    with pytest.raises(DataError) as whole:
+        build(tiny_src, tmp_path / "whole")
+    with pytest.raises(DataError) as streamed:
+        build(tiny_src, tmp_path / "streamed", stream_bytes=0)
+    assert str(streamed.value) == str(whole.value)
+    assert not (tmp_path / "streamed" / "observations.parquet").exists()
+
+
+def test_synthetic_source_tree_builds_a_flagged_version(tmp_path: Path):
+    """tools/synth.py --src writes a CSV tree whose streamed build holds the same rows as the
+    generator's own Parquet, and the version says it is synthetic (the app warns)."""
+    import subprocess
+    import sys
+
+    from metrics.paths import REPO_ROOT
+
+    synth = str(REPO_ROOT / "tools" / "synth.py")
+    for extra, out in ((["--src"], "src"), ([], "parquet")):
+        subprocess.run([sys.executable, synth, "--rows", "5000", "--out", str(tmp_path / out),
+                        *extra], check=True, capture_output=True, timeout=300)
+    manifest = build(tmp_path / "src", tmp_path / "built", stream_bytes=0)
+    assert manifest["synthetic"] is True and manifest["tables"]["observations"]["rows"] == 5000
+    key = ["indicator_id", "region_code", "industry_code", "period"]
+    built = pq.read_table(tmp_path / "built" / "observations.parquet").to_pandas()
+    made = pq.read_table(tmp_path / "parquet" / "observations.parquet").to_pandas()
+    made = made.sort_values(key).reset_index(drop=True)
+    assert built.equals(made)
+    assert load_dataset(tmp_path / "built").manifest["synthetic"] is True

@@ -1,6 +1,8 @@
 """A clearly synthetic, contract-valid dataset for speed and scale benchmarks (never real data).
 
     python tools/synth.py --rows 1000000 --out /tmp/synth1m [--seed 7]
+    python tools/synth.py --rows 10000000 --src --out /tmp/src10m    # CSV source tree, then
+    python -m metrics.build --src /tmp/src10m --out /tmp/synth10m    # the streaming build
 
 Writes every table of ``metrics.schema.SPECS`` as Parquet with the contract's schema, one
 ``<table>.meta.yml`` sidecar each and a ``manifest.json`` in the format of ``python -m
@@ -41,11 +43,13 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from metrics.build import SYNTHETIC_MARK  # noqa: E402
 from metrics.paths import DATA_DIR, MANIFEST_NAME  # noqa: E402
 from metrics.schema import SPECS, TableSpec, sidecar_dict  # noqa: E402
 
@@ -286,9 +290,40 @@ def _bulk_chunks(plan: Plan, rng: np.random.Generator):
             yield _complete_obs(spec, cols, n), set(years)
 
 
+class CsvSink:
+    """Tables appended to one CSV file in the source-tree format of data/src (header once)."""
+
+    def __init__(self, path: Path, schema: pa.Schema):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.writer = pacsv.CSVWriter(str(path), _csv_schema(schema),
+                                      write_options=pacsv.WriteOptions(quoting_style="needed"))
+
+    def write_table(self, table: pa.Table, row_group_size: int | None = None) -> None:
+        self.writer.write_table(_csv_table(table))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.writer.close()
+
+
+def _csv_schema(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([pa.field(f.name, pa.string()) if pa.types.is_list(f.type) else f
+                      for f in schema])
+
+
+def _csv_table(table: pa.Table) -> pa.Table:
+    """A table as data/src writes it: lists joined with ';' (data/src/README.md)."""
+    cols = [pa.array([None if v is None else ";".join(v) for v in col.to_pylist()], pa.string())
+            if pa.types.is_list(col.type) else col for col in table.columns]
+    return pa.Table.from_arrays(cols, schema=_csv_schema(table.schema))
+
+
 def write_observations(path: Path, plan: Plan, mirror: list[dict],
-                       rng: np.random.Generator) -> tuple[int, set[str]]:
-    """Stream the bulk series and the mirrored keys, merged in key order; rows and years used."""
+                       rng: np.random.Generator, csv: bool = False) -> tuple[int, set[str]]:
+    """Stream the bulk series and the mirrored keys, merged in key order; rows and years used.
+    ``csv``: one CSV file of the source-tree format instead of Parquet."""
     spec = SPECS["observations"]
     key = list(spec.key)
     mirror = sorted((m for m in mirror if not plan.contains(m["indicator_id"], m["region_code"],
@@ -305,7 +340,8 @@ def write_observations(path: Path, plan: Plan, mirror: list[dict],
 
     n_rows = 0
     m_ix = 0
-    with pq.ParquetWriter(path, spec.schema, compression=COMPRESSION) as writer:
+    with (CsvSink(path, spec.schema) if csv else
+          pq.ParquetWriter(path, spec.schema, compression=COMPRESSION)) as writer:
         for chunk, years in _bulk_chunks(plan, rng):
             years_used |= years
             last = tuple(chunk.column(k)[-1].as_py() for k in key)
@@ -372,16 +408,24 @@ def synthetic_targets(rng: np.random.Generator, kinds: dict[str, str]) -> list[d
 
 # ---------------------------------------------------------------- the whole folder
 
-def generate(rows: int, out: Path, seed: int = 7, quiet: bool = False) -> dict:
-    """Write a synthetic dataset of ``rows`` observations into ``out``; returns the manifest."""
+def generate(rows: int, out: Path, seed: int = 7, quiet: bool = False, src: bool = False) -> dict:
+    """Write a synthetic dataset of ``rows`` observations into ``out``; returns the manifest.
+
+    ``src``: write a source tree instead (``<table>/<table>.csv`` in the format of data/src and
+    the ``SYNTHETIC`` mark that makes ``python -m metrics.build --src`` flag the version), for
+    the streaming build; returns the rows written per table.
+    """
     if rows < 1:
         raise SynthError("--rows must be at least 1")
     out = out.resolve()
     data = DATA_DIR.resolve()
     if out == data or data in out.parents:
         raise SynthError(f"refusing to write synthetic data into {data}: choose another --out")
-    if out.exists() and any(out.iterdir()) and not (out / MANIFEST_NAME).exists():
-        raise SynthError(f"{out} exists and is not a data folder: choose an empty or new folder")
+    mark = SYNTHETIC_MARK if src else MANIFEST_NAME
+    if out.exists() and any(out.iterdir()) and not (out / mark).exists():
+        raise SynthError(f"{out} exists and is not a synthetic "
+                         f"{'source tree' if src else 'data folder'}: choose an empty or new "
+                         "folder")
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
@@ -415,7 +459,9 @@ def generate(rows: int, out: Path, seed: int = 7, quiet: bool = False) -> dict:
         plan = Plan(0, region_codes, industry_codes, bases)
 
     tables_written: dict[str, int] = {}
-    n_obs, years = write_observations(out / "observations.parquet", plan, mirror, rng)
+    obs_path = (out / "observations" / "observations.csv" if src
+                else out / "observations.parquet")
+    n_obs, years = write_observations(obs_path, plan, mirror, rng, csv=src)
     tables_written["observations"] = n_obs
 
     divisions = [c for c, lvl in zip(industries.column("industry_code").to_pylist(),
@@ -436,9 +482,22 @@ def generate(rows: int, out: Path, seed: int = 7, quiet: bool = False) -> dict:
         if table is None:   # a table this generator does not know: empty, with its schema
             table = spec.schema.empty_table()
         table = table.sort_by([(k, "ascending") for k in spec.key]) if len(table) else table
+        tables_written[name] = len(table)
+        if src:
+            with CsvSink(out / name / f"{name}.csv", spec.schema) as sink:
+                sink.write_table(table)
+            continue
         pq.write_table(table.replace_schema_metadata(None), out / f"{name}.parquet",
                        compression=COMPRESSION)
-        tables_written[name] = len(table)
+    if src:
+        (out / SYNTHETIC_MARK).write_text(
+            f"SYNTHETIC benchmark source tree made by {GENERATOR} --rows {rows} --seed {seed}: "
+            "not real data. `python -m metrics.build --src` flags its version as synthetic.\n",
+            encoding="utf-8")
+        if not quiet:
+            print(f"wrote a source tree of {n_obs} synthetic observations to {out} in "
+                  f"{time.perf_counter() - t0:.1f} s")
+        return tables_written
 
     version = hashlib.sha256(f"{GENERATOR} rows={rows} seed={seed} "
                              f"specs={sorted(SPECS)}".encode()).hexdigest()[:12]
@@ -487,9 +546,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True,
                         help="folder to write (never data/)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--src", action="store_true",
+                        help="write a source tree of CSV files (data/src format) for "
+                             "`python -m metrics.build --src OUT --out FOLDER` instead of Parquet")
     args = parser.parse_args(argv)
     try:
-        generate(args.rows, args.out, args.seed)
+        generate(args.rows, args.out, args.seed, src=args.src)
     except SynthError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
