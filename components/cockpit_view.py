@@ -38,7 +38,8 @@ DEFAULT_THEME = "dark"
 # Seconds between panels ("0": no rotation, every panel on one screen).
 ROTATIONS = ("0", "30", "60")
 DEFAULT_ROTATION = "0"
-PANELS = ("tiles", "trend", "growth")
+# One screen each at 1920x1080: growth tiles, the two charts, scale and structure tiles.
+PANELS = ("tiles", "trend", "growth", "scale")
 # The growth panel shows this many years up to the latest one with a figure.
 GROWTH_YEARS = 4
 COCKPIT_CSS = REPO_ROOT / "components" / "assets" / "cockpit.css"
@@ -179,7 +180,7 @@ def render_panels(view, choice: CockpitChoice) -> None:
             render_trend_panel(view, choice, height=560)
         with right:
             render_growth_panel(view, choice, height=560)
-        render_tiles_panel(view, overview, growth=False)
+        render_tiles_panel(view, overview, growth=False, say_empty=False)
         return
 
     @st.fragment(run_every=None if choice.paused else choice.rotate)
@@ -193,8 +194,9 @@ def render_panels(view, choice: CockpitChoice) -> None:
         step.button(t("cockpit_next", view.lang), key="cockpit_next_button",
                     icon=":material/skip_next:", on_click=_step_panel,
                     use_container_width=True)
-        if panel == "tiles":
-            render_tiles_panel(view, derive_overview(view.obs, view.industry, view.up_to))
+        if panel in ("tiles", "scale"):
+            render_tiles_panel(view, derive_overview(view.obs, view.industry, view.up_to),
+                               growth=panel == "tiles", scale=panel == "scale")
         elif panel == "trend":
             render_trend_panel(view, choice, height=760)
         else:
@@ -223,13 +225,16 @@ def _step_panel() -> None:
     st.session_state[PANEL_SINCE] = time.monotonic()
 
 
-def render_tiles_panel(view, overview: Overview, growth: bool = True,
-                       scale: bool = True) -> None:
+def render_tiles_panel(view, overview: Overview, growth: bool = True, scale: bool = True,
+                       say_empty: bool = True) -> None:
     """The overview's headline tiles: growth and the two groups four to a row, then scale and
-    structure three to a row; each row group with its source caption."""
+    structure three to a row; each row group with its source caption. With none to show, says
+    so (when ``say_empty``)."""
     lang, ds = view.lang, view.ds
-    if overview.empty:
-        if growth:
+    shown = (overview.growth + overview.groups if growth else []) + (overview.scale if scale
+                                                                     else [])
+    if not shown:
+        if say_empty:
             st.info(t("cockpit_no_tiles", lang, industry=industry_label(ds, view.industry, lang)),
                     icon=":material/search_off:")
         return

@@ -83,18 +83,26 @@ def test_rotation_steps_through_the_panels_and_pauses():
     at = run_page(COCKPIT, rotate="30")
     assert not at.exception
     body = texts(at)
-    assert "正在轮播：第 1/3 屏“核心指标”，每 30 秒切换。" in body
-    assert at.metric and not at.get("plotly_chart")  # the tiles panel alone
+    assert "正在轮播：第 1/4 屏“核心增速”，每 30 秒切换。" in body
+    growth_tiles = [m.value for m in at.metric]
+    assert growth_tiles and not at.get("plotly_chart")  # the growth tiles alone
     at.button(key="cockpit_next_button").click().run()
-    assert "第 2/3 屏“全年增速走势”" in texts(at)
+    assert "第 2/4 屏“全年增速走势”" in texts(at)
     assert len(at.get("plotly_chart")) == 1 and not at.metric
     at.button(key="cockpit_pause_button").click().run()
-    assert "轮播已暂停，当前停在第 2/3 屏：全年增速走势。" in texts(at)
+    assert "轮播已暂停，当前停在第 2/4 屏：全年增速走势。" in texts(at)
     assert at.button(key="cockpit_pause_button").label == "继续轮播"
     at.button(key="cockpit_pause_button").click().run()
     assert at.button(key="cockpit_pause_button").label == "暂停轮播"
     assert at.query_params.get(keys.COCKPIT_ROTATE) in (["30"], "30")
-    assert len(PANELS) == 3
+    at.button(key="cockpit_next_button").click().run()  # 3: growth vs benchmarks
+    at.button(key="cockpit_next_button").click().run()  # 4: scale and structure
+    assert "第 4/4 屏“规模与效益”" in texts(at)
+    scale_tiles = [m.value for m in at.metric]
+    overview = run_page("dashboard.py")
+    assert growth_tiles + scale_tiles == [m.value for m in overview.metric]
+    at.button(key="cockpit_next_button").click().run()  # and round to the first
+    assert "第 1/4 屏" in texts(at) and len(PANELS) == 4
 
 
 def test_no_rotation_shows_every_panel_and_no_pause():

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("QD_SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="qd_cockpit_"))
 BACKGROUND = {"dark": "rgb(14, 23, 38)", "light": "rgb(255, 255, 255)"}
 STATUS_JS = """() => [...document.querySelectorAll("[data-testid='stMarkdownContainer'] p")]
-    .map(p => p.innerText).find(t => t.includes('/3')) || ''"""
+    .map(p => p.innerText).find(t => /\\d\\/4|of 4/.test(t)) || ''"""
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +73,9 @@ def test_rotation_moves_on_keeps_the_url_and_pauses(browser, base):
     page, _ = open_1920(browser, f"{base}/cockpit?lang=en&rotate=30&period=2024-05")
     try:
         url = page.url
-        assert "panel 1 of 3" in page.evaluate(STATUS_JS)
+        assert "panel 1 of 4" in page.evaluate(STATUS_JS)
         # the fragment reruns alone after 30 s and shows the next panel
-        page.wait_for_function(f"() => ({STATUS_JS})().includes('panel 2 of 3')", timeout=50_000)
+        page.wait_for_function(f"() => ({STATUS_JS})().includes('panel 2 of 4')", timeout=50_000)
         wait_rendered(page)
         page.screenshot(path=str(SHOTS / "cockpit_rotating_panel2_1920.png"))
         assert page.url == url  # same URL state
@@ -83,7 +83,7 @@ def test_rotation_moves_on_keeps_the_url_and_pauses(browser, base):
         page.get_by_role("button", name="Pause rotation").click()
         page.wait_for_function(f"() => ({STATUS_JS})().includes('paused')", timeout=30_000)
         page.wait_for_timeout(35_000)  # longer than the interval: nothing moves
-        assert "paused on panel 2 of 3" in page.evaluate(STATUS_JS).lower()
+        assert "paused on panel 2 of 4" in page.evaluate(STATUS_JS).lower()
         assert page.get_by_role("button", name="Resume rotation").count() == 1
     finally:
         page.close()
