@@ -4,7 +4,7 @@ from __future__ import annotations
 from metrics.derive import format_number
 from metrics.load import Dataset
 from metrics.periods import label_period
-from metrics.query import LATEST
+from metrics.query import ALL_INDUSTRIES, LATEST
 
 from components.i18n import MONTHS_EN, t
 
@@ -30,7 +30,7 @@ def figure_industry_label(ds: Dataset, industry_code: str, indicator: dict, lang
     """The industry of a figure. ``ALL`` means above-scale industry only for indicators scoped
     规模以上; for the others (GDP, counts of champions or platforms) it means the figure is not
     split by industry, and says so."""
-    if industry_code == "ALL" and indicator.get("scope") != "规模以上":
+    if industry_code == ALL_INDUSTRIES and indicator.get("scope") != "规模以上":
         return t("industry_unsplit", lang)
     return industry_label(ds, industry_code, lang)
 

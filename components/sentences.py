@@ -9,7 +9,7 @@ from __future__ import annotations
 from metrics.derive import format_number
 from metrics.growth import PeriodComparison
 from metrics.load import Dataset
-from metrics.query import CITY, COUNTRY, PROVINCE, Figure
+from metrics.query import ALL_INDUSTRIES, CITY, COUNTRY, PROVINCE, Figure
 
 from components.labels import figure_period_label, region_label
 
@@ -44,7 +44,7 @@ def subject_phrase(ds: Dataset, fig: Figure, lang: str) -> str:
     if key is None:
         return ds.indicator(fig.indicator_id)[f"name_{lang}"]
     zh_all, zh_ind, en_all, en_ind = SUBJECTS[key]
-    if fig.industry_code == "ALL":
+    if fig.industry_code == ALL_INDUSTRIES:
         return zh_all if lang == "zh" else en_all
     name = ds.name("industries", fig.industry_code, lang)
     return (zh_ind if lang == "zh" else en_ind).format(ind=name)

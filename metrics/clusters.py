@@ -23,7 +23,7 @@ import pandas as pd
 
 from metrics.paths import GEO_DIR, rel_to_repo
 from metrics.load import Dataset
-from metrics.query import Figure, known_by
+from metrics.query import ALL_INDUSTRIES, Figure, known_by
 from metrics.validate import DataError
 
 ANY = "all"
@@ -69,7 +69,7 @@ def is_division(code: str) -> bool:
 
 def matches_industry(codes: Iterable[str], industry: str) -> bool:
     """Whether an entity tagged ``codes`` belongs to the filter ``industry`` (rules above)."""
-    if industry == "ALL":
+    if industry == ALL_INDUSTRIES:
         return True
     tags = set(codes)
     if industry in tags:
@@ -80,7 +80,7 @@ def matches_industry(codes: Iterable[str], industry: str) -> bool:
 
 
 def filter_entities(entities: pd.DataFrame, *, entity_type: str = ANY, level: str = ANY,
-                    industry: str = "ALL", up_to: int | None = None,
+                    industry: str = ALL_INDUSTRIES, up_to: int | None = None,
                     published: pd.Series | None = None) -> pd.DataFrame:
     """Entities of the chosen type, level and industry, known as of the month end ``up_to``.
 
@@ -170,7 +170,7 @@ def figure_industry(obs: pd.DataFrame, districts: Sequence[str], industry: str,
     """The industry whose district figures are mapped: the filter's, when any district publishes
     a figure for it, else ``ALL`` (districts publish very few figures by industry)."""
     rows = district_observations(obs, districts, up_to)
-    return industry if (rows["industry_code"] == industry).any() else "ALL"
+    return industry if (rows["industry_code"] == industry).any() else ALL_INDUSTRIES
 
 
 def figure_indicators(obs: pd.DataFrame, districts: Sequence[str], industry: str,

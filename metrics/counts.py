@@ -24,8 +24,8 @@ from metrics.clusters import matches_industry
 from metrics.derive import Gap, derive_gap, format_number
 from metrics.load import Dataset
 from metrics.query import known_by  # noqa: F401  (re-exported: used by tests and pages)
-from metrics.query import (BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, WORLD, Figure,
-                           latest_figure, same_period_figure, select)
+from metrics.query import (ALL_INDUSTRIES, BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, WORLD,
+                           Figure, latest_figure, same_period_figure, select)
 
 
 @dataclass(frozen=True)
@@ -230,9 +230,9 @@ def derive_section(obs: pd.DataFrame, section: Section, industry: str,
     Shandong); the indicators not yet published as of ``up_to`` in ``missing``."""
     tiles, missing = [], []
     for ind in section.indicators:
-        fig = latest_figure(obs, ind, CITY, industry, up_to) if industry != "ALL" else None
-        city_wide = fig is None and industry != "ALL"
-        fig = fig or latest_figure(obs, ind, CITY, "ALL", up_to)
+        fig = latest_figure(obs, ind, CITY, industry, up_to) if industry != ALL_INDUSTRIES else None
+        city_wide = fig is None and industry != ALL_INDUSTRIES
+        fig = fig or latest_figure(obs, ind, CITY, ALL_INDUSTRIES, up_to)
         if fig is None:
             missing.append(ind)
             continue
@@ -240,10 +240,10 @@ def derive_section(obs: pd.DataFrame, section: Section, industry: str,
         tiles.append(CountTile(ind, fig, city_wide, derive_context(obs, fig, kind, up_to)))
     context_tiles = []
     for ind in section.context_only:
-        fig = next((f for f in (latest_figure(obs, ind, r, "ALL", up_to)
+        fig = next((f for f in (latest_figure(obs, ind, r, ALL_INDUSTRIES, up_to)
                                 for r in (COUNTRY, PROVINCE)) if f is not None), None)
         if fig is not None:
-            context_tiles.append(CountTile(ind, fig, industry != "ALL", context_only=True))
+            context_tiles.append(CountTile(ind, fig, industry != ALL_INDUSTRIES, context_only=True))
     return SectionCounts(section, tiles, context_tiles, missing)
 
 
@@ -271,7 +271,7 @@ def derive_timeline(obs: pd.DataFrame, indicator_id: str, up_to: int | None,
                     regions: tuple[str, ...] = TIMELINE_REGIONS) -> pd.DataFrame:
     """Every published figure of a count for ``regions`` (industry ALL) as of ``up_to``, with
     the date each is placed at; columns of the observations plus ``date``."""
-    rows = select(obs, indicator_id=indicator_id, industry_code="ALL", up_to=up_to)
+    rows = select(obs, indicator_id=indicator_id, industry_code=ALL_INDUSTRIES, up_to=up_to)
     rows = rows[rows["region_code"].isin(regions)]
     dates = [period_date(p, e) for p, e in zip(rows["period"], rows["end"])]
     return rows.assign(date=dates).sort_values(["region_code", "date"]).reset_index(drop=True)
@@ -285,7 +285,7 @@ def timeline_indicators(obs: pd.DataFrame, sections: list[SectionCounts] | tuple
     for s in sections:
         section = s.section if isinstance(s, SectionCounts) else s
         for ind in section.indicators:
-            n = len(select(obs, indicator_id=ind, region_code=CITY, industry_code="ALL",
+            n = len(select(obs, indicator_id=ind, region_code=CITY, industry_code=ALL_INDUSTRIES,
                            up_to=up_to))
             if n >= 2:
                 out.append(ind)
@@ -309,7 +309,7 @@ def derive_entities(ds: Dataset, entity_types: tuple[str, ...], industry: str,
     ent = ds["entities"]
     ent = ent[ent["entity_type"].isin(entity_types)]
     without = other = 0
-    if industry != "ALL":
+    if industry != ALL_INDUSTRIES:
         # One rule with the cluster map: divisions, C = any division, HT/EQ = their divisions.
         has_codes = ent["industry_codes"].map(bool)
         match = ent["industry_codes"].map(lambda codes: matches_industry(codes, industry))

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from metrics.derive import Gap, derive_gap
-from metrics.query import (BENCHMARK_REGIONS, CITY, Figure, latest_figure, same_period_figure,
-                           select)
+from metrics.query import (ALL_INDUSTRIES, BENCHMARK_REGIONS, CITY, Figure, latest_figure,
+                           same_period_figure, select)
 
 # Growth rates compared with Shandong and China (same indicator, industry and period).
 HEADLINE_GROWTH = ("iva_growth_cum", "profit_growth_cum")
@@ -61,10 +61,10 @@ def make_tile(obs: pd.DataFrame, fig: Figure, with_benchmarks: bool) -> Tile:
 
 def derive_overview(obs: pd.DataFrame, industry: str, up_to: int | None) -> Overview:
     """The overview's tiles for ``industry`` (``ALL`` for the headline set) as of ``up_to``."""
-    if industry == "ALL":
-        growth = [latest_figure(obs, i, CITY, "ALL", up_to) for i in HEADLINE_GROWTH]
+    if industry == ALL_INDUSTRIES:
+        growth = [latest_figure(obs, i, CITY, ALL_INDUSTRIES, up_to) for i in HEADLINE_GROWTH]
         groups = [latest_figure(obs, "iva_growth_cum", CITY, g, up_to) for g in HEADLINE_GROUPS]
-        scale = [latest_figure(obs, i, CITY, "ALL", up_to) for i in HEADLINE_SCALE]
+        scale = [latest_figure(obs, i, CITY, ALL_INDUSTRIES, up_to) for i in HEADLINE_SCALE]
         return Overview([make_tile(obs, f, True) for f in growth if f],
                         [make_tile(obs, f, True) for f in groups if f],
                         [make_tile(obs, f, False) for f in scale if f])
