@@ -8,11 +8,11 @@ import pandas as pd
 
 from metrics.sections.base import TEXT, URL, Labeller, columns
 
-ENTITY_COLUMNS = (("entity_id", TEXT), ("entity_type", TEXT), ("entity_name", TEXT),
-                  ("entity_level", TEXT), ("industry", TEXT), ("district_code", TEXT),
-                  ("district", TEXT), ("year", TEXT), ("product", TEXT), ("note", TEXT),
-                  ("source_id", TEXT), ("publisher", TEXT), ("source_title", TEXT),
-                  ("source_date", TEXT), ("url", URL), ("tier", TEXT), ("quote", TEXT))
+ENTITY_COLUMNS = (("entity_type", TEXT), ("entity_name", TEXT), ("entity_level", TEXT),
+                  ("industry", TEXT), ("district", TEXT), ("year", TEXT), ("product", TEXT),
+                  ("note", TEXT), ("publisher", TEXT), ("source_title", TEXT),
+                  ("source_date", TEXT), ("url", URL), ("tier", TEXT), ("quote", TEXT),
+                  ("entity_id", TEXT), ("district_code", TEXT), ("source_id", TEXT))
 
 # Entities' notes name a product as 'Product: refrigerators. …'.
 _PRODUCT = re.compile(r"^Product: ([^.;]+)")
