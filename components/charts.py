@@ -16,6 +16,18 @@ REGION_COLOURS = {"370200": "#C0392B",  # Qingdao: red
                   "000000": "#7F8C8D",  # China: grey
                  "WORLD": "#6C3483"}   # World (lighthouse totals only): purple
 DISTRICT_COLOUR = "#D68910"
+# Regions without a fixed colour (a district, peer cities), in the order a chart lists them:
+# distinct hues, each at least 3:1 against white (WCAG 1.4.11), none close to the fixed ones.
+OTHER_COLOURS = (DISTRICT_COLOUR, "#117A65", "#7D3C98", "#A04000", "#196F3D", "#B03A2E",
+                 "#1A5276", "#7E5109", "#4A235A", "#0E6251", "#6E2C00", "#424949", "#154360",
+                 "#78281F")
+
+
+def region_colours(codes) -> dict[str, str]:
+    """The colour of each region code: the fixed one for Qingdao, Shandong, China and the world,
+    else the next of OTHER_COLOURS in the order given (so a chart never repeats a colour)."""
+    others = iter(OTHER_COLOURS * 2)
+    return {c: REGION_COLOURS[c] if c in REGION_COLOURS else next(others) for c in codes}
 FONT_FAMILY = ("Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, "
                "Arial, sans-serif")
 
@@ -146,6 +158,7 @@ def make_trend_chart(df: pd.DataFrame, *, x_values: list[str], region_names: dic
     fig = go.Figure(layout=dict(template=THEME, height=380 if labelled else 440))
     xs = list(x_dates) if x_dates is not None else x_values
     empty = []
+    colours = region_colours(region_names)
     for code, name in region_names.items():
         rows = df[df["region_code"] == code].set_index("x")
         y = [rows["value"].get(x) for x in x_values]
@@ -158,9 +171,9 @@ def make_trend_chart(df: pd.DataFrame, *, x_values: list[str], region_names: dic
         fig.add_trace(go.Scatter(
             x=xs, y=y, name=name,
             mode="lines+markers+text" if labelled else "lines+markers", connectgaps=False,
-            line=dict(color=REGION_COLOURS.get(code, DISTRICT_COLOUR), width=2.5),
+            line=dict(color=colours[code], width=2.5),
             marker=dict(size=8, symbol=[STATUS_SYMBOLS.get(s, "circle") for s in statuses],
-                        line=dict(width=2, color=REGION_COLOURS.get(code, DISTRICT_COLOUR))),
+                        line=dict(width=2, color=colours[code])),
             text=[f"{v:g}" if v is not None else "" for v in y],
             # Qingdao's values above its points, the benchmarks' below, so close rates
             # (3.8 and 3.6) stay readable.
@@ -196,6 +209,7 @@ def make_period_bars_chart(bars: list[tuple[str, str, float | None]], *, title: 
     fig = go.Figure(layout=dict(template=THEME, height=360, showlegend=False,
                                 **title_layout(title, legend=False)))
     names = [name for _, name, _ in bars]
+    colours = region_colours([code for code, _, _ in bars])
     for code, name, value in bars:
         label = "" if value is None else f"{value:g}%"
         if code in notes and value is not None:
@@ -203,7 +217,7 @@ def make_period_bars_chart(bars: list[tuple[str, str, float | None]], *, title: 
         if code in gap_texts:
             label += f"<br>{gap_texts[code]}"
         fig.add_trace(go.Bar(
-            x=[name], y=[value], name=name, marker_color=REGION_COLOURS.get(code, DISTRICT_COLOUR),
+            x=[name], y=[value], name=name, marker_color=colours[code],
             text=[label], textposition="outside", cliponaxis=False,
             hovertemplate=f"{name}: %{{y}}%<extra></extra>"))
         if value is None:
@@ -228,11 +242,12 @@ def make_gap_chart(df: pd.DataFrame, *, x_values: list[str], region_names: dict[
     fig = go.Figure(layout=dict(template=THEME, height=380, barmode="group",
                                 **title_layout(title)))
     xs = list(x_dates) if x_dates is not None else x_values
+    colours = region_colours(region_names)
     for code, name in region_names.items():
         rows = df[df["region_code"] == code].set_index("x")["gap_pp"]
         y = [rows.get(x) for x in x_values]
         fig.add_trace(go.Bar(
-            x=xs, y=y, name=name, marker_color=REGION_COLOURS.get(code, DISTRICT_COLOUR),
+            x=xs, y=y, name=name, marker_color=colours[code],
             text=[("" if v is None or pd.isna(v) else f"{v:+g}") for v in y],
             textposition="outside", cliponaxis=False, customdata=x_values,
             hovertemplate=f"{name}: %{{customdata}} %{{y:+}}<extra></extra>"))

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from metrics.growth import (RANK_INDICATORS, PeriodComparison, city_periods,
-                            comparison_periods, default_period, derive_period_comparison,
-                            districts_with_figures, growth_indicators, nearest_published_industry,
+                            comparison_periods, default_period, derive_peer_rank,
+                            derive_period_comparison, districts_with_figures, growth_indicators,
+                            nearest_published_industry, peer_codes, peers_with_figures,
                             rank_figures, series_years)
 from metrics.periods import parse_period
 from metrics.query import (ALL_INDUSTRIES, BENCHMARK_REGIONS, CITY, COUNTRY, LATEST, PROVINCE,
@@ -20,8 +21,8 @@ from components.labels import (figure_industry_label, figure_period_label, indus
                                period_label, region_label)
 from components.provenance import md_escape, render_source_caption, render_source_popover
 from components.sentences import make_growth_sentence
-from components.state import (render_url_segmented, render_url_selectbox, set_url_value,
-                              url_value)
+from components.state import (render_url_multiselect, render_url_segmented,
+                              render_url_selectbox, set_url_value, url_value)
 from components.section import render_section
 from components.section_labels import make_labeller
 
@@ -48,6 +49,8 @@ class GrowthChoice:
     # The period held before a change of indicator or industry, when Qingdao had no figure for
     # it and the page moved to Qingdao's latest period instead (None otherwise).
     moved_from: str | None = None
+    # Peer cities chosen in the picker (also at the end of ``benchmarks``).
+    peers: tuple[str, ...] = ()
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -63,7 +66,7 @@ def render_growth_controls(view) -> GrowthChoice:
     lang, ds, obs = view.lang, view.ds, view.obs
     c1, c6 = st.columns([3, 2])
     c2, c3 = st.columns([1, 1.2])
-    c4, c5, _ = st.columns([1, 1, 3])
+    c4, c5, c7 = st.columns([1, 1, 3])
     indicators = growth_indicators(obs)
     indicator = render_url_selectbox(c1, t("growth_indicator", lang), keys.GROWTH_INDICATOR,
                                      indicators, indicators[0],
@@ -79,9 +82,11 @@ def render_growth_controls(view) -> GrowthChoice:
     y0 = render_url_selectbox(c4, t("growth_from", lang), keys.GROWTH_FROM, years, first, str)
     y1 = render_url_selectbox(c5, t("growth_to", lang), keys.GROWTH_TO, years, years[-1], str)
     year_from, year_to = sorted((int(y0), int(y1)))
+    peers = _render_peer_picker(view, c7, indicator)
+    benchmarks = (*BENCHMARK_CHOICES[bench], *peers)
     # Periods where Qingdao or a chosen benchmark published, as of the sidebar's point.
-    periods = comparison_periods(obs, indicator, view.industry,
-                                 (CITY, *BENCHMARK_CHOICES[bench]), view.up_to)
+    periods = comparison_periods(obs, indicator, view.industry, (CITY, *benchmarks),
+                                 view.up_to)
     period = moved_from = None
     if periods:
         default = default_period(obs, indicator, view.industry, view.up_to) or periods[0]
@@ -96,8 +101,25 @@ def render_growth_controls(view) -> GrowthChoice:
         else:  # the page moved the period itself (a switch of indicator or industry)
             st.session_state[CHOSEN_PERIOD] = period
     st.session_state[PERIOD_CONTEXT] = (indicator, view.industry)
-    return GrowthChoice(indicator, mode, BENCHMARK_CHOICES[bench], year_from, year_to, period,
-                        moved_from)
+    return GrowthChoice(indicator, mode, benchmarks, year_from, year_to, period, moved_from,
+                        peers)
+
+
+def _render_peer_picker(view, container, indicator: str) -> tuple[str, ...]:
+    """The peer-city picker (like Our World in Data's entity picker): every sub-provincial
+    city, those with a figure for the indicator and industry first, the others marked as having
+    none (a link naming one still opens; the chart then says it has no figure)."""
+    lang, ds = view.lang, view.ds
+    have = peers_with_figures(ds, view.obs, indicator, view.industry, view.up_to)
+    options = have + [c for c in peer_codes(ds) if c not in have]
+
+    def label(code: str) -> str:
+        name = region_label(ds, code, lang)
+        return name if code in have else t("growth_peer_none", lang, name=name)
+
+    return render_url_multiselect(container, t("growth_peers", lang), keys.GROWTH_PEERS,
+                                  options, label, t("growth_peers_placeholder", lang),
+                                  t("growth_peers_help", lang, n=len(have), total=len(options)))
 
 
 def _follow_sidebar(view, periods: list[str], default: str) -> None:
@@ -247,6 +269,28 @@ def _rank_line(view, fig: Figure, with_context: bool) -> str:
     return md_escape(line)
 
 
+def render_peer_rank(view, choice: GrowthChoice, peer_rank) -> None:
+    """Qingdao's place among the chosen peer cities, from figures of the same period only."""
+    ds, lang = view.ds, view.lang
+    ind = ds.indicator(choice.indicator)
+    period = period_label(choice.period, ind, lang)
+    names = (lambda codes: ("、" if lang == "zh" else ", ").join(
+        region_label(ds, c, lang) for c in codes))
+    if peer_rank is None:
+        st.caption(md_escape(t("growth_peer_rank_none", lang, period=period,
+                               indicator=ind[f"name_{lang}"])))
+        return
+    order = ("、" if lang == "zh" else ", ").join(
+        f"{region_label(ds, f.region_code, lang)} {f.value:g}%" for f in peer_rank.ranked)
+    st.markdown(md_escape(t("growth_peer_rank", lang, period=period, rank=peer_rank.rank,
+                            n=len(peer_rank.ranked), indicator=ind[f"name_{lang}"],
+                            order=order)))
+    if peer_rank.missing:
+        st.caption(md_escape(t("growth_peer_missing", lang, names=names(peer_rank.missing),
+                               period=period)))
+    render_source_popover(ds, list(peer_rank.ranked), lang)
+
+
 def render_rank(view, choice: GrowthChoice) -> None:
     """Published ranks of the chosen indicator, industry and period; ranks of anything else
     only in a closed box that says plainly what each one ranks."""
@@ -255,9 +299,13 @@ def render_rank(view, choice: GrowthChoice) -> None:
         return
     same, other = rank_figures(view.obs, choice.indicator, view.industry, choice.period,
                                view.up_to)
-    if not same and not other:
+    peer_rank = (derive_peer_rank(view.obs, choice.indicator, view.industry, choice.period,
+                                  choice.peers) if choice.peers else None)
+    if not same and not other and not choice.peers:
         return
     st.subheader(t("growth_rank", lang))
+    if choice.peers:
+        render_peer_rank(view, choice, peer_rank)
     for fig in same:
         st.markdown(_rank_line(view, fig, with_context=False))
     if same:
@@ -273,4 +321,5 @@ def render_rank(view, choice: GrowthChoice) -> None:
             for fig in other:
                 st.markdown(_rank_line(view, fig, with_context=True))
             render_source_popover(ds, other, lang)
-    render_source_caption(ds, [f.source_id for f in same + other], lang)
+    ranked = list(peer_rank.ranked) if peer_rank else []
+    render_source_caption(ds, [f.source_id for f in same + other + ranked], lang)

@@ -22,6 +22,8 @@ GROWTH_FROM = "from"
 GROWTH_TO = "to"
 GROWTH_DISTRICT = "gdistrict"
 GROWTH_BENCH = "bench"
+# Peer cities compared with Qingdao: GB/T 2260 codes joined by commas (peers=370100,330200).
+GROWTH_PEERS = "peers"
 
 # 产业集群 Cluster map
 MAP_MEASURE = "measure"

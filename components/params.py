@@ -103,6 +103,7 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
     Param(keys.GROWTH_INDICATOR, "growth_indicator", (GROWTH, COCKPIT)),
     Param(keys.GROWTH_VIEW, "growth_view", (GROWTH,)),
     Param(keys.GROWTH_BENCH, "growth_bench", (GROWTH,)),
+    Param(keys.GROWTH_PEERS, "growth_peers", (GROWTH,)),
     Param(keys.GROWTH_FROM, "growth_from", (GROWTH,)),
     Param(keys.GROWTH_TO, "growth_to", (GROWTH,)),
     Param(keys.GROWTH_AT, "growth_at", (GROWTH,)),

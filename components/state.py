@@ -272,3 +272,48 @@ def _quiet_streamlit_page_not_found() -> None:
 
 
 _quiet_streamlit_page_not_found()
+
+
+# A multi-choice value in the URL: codes joined by commas, in the options' order.
+SEPARATOR = ","
+
+
+def url_values(key: str, options: Sequence[str]) -> tuple[str, ...]:
+    """The chosen codes of a multi-choice ``key`` (none by default): from the session, else
+    from the link. Codes the options do not hold are dropped with one notice naming them."""
+    param(key)
+    _mark_checked(key)
+    state_key = _STATE + key
+    if state_key not in st.session_state:
+        raw = _link_value(key)
+        chosen: tuple[str, ...] = ()
+        if raw is not None:
+            parts = [p for p in raw.split(SEPARATOR) if p]
+            chosen = tuple(o for o in options if o in parts)
+            unknown = [p for p in dict.fromkeys(parts) if p not in options]
+            if unknown or not parts:
+                _notice("rejected", key, value=SEPARATOR.join(unknown) or raw, default="")
+        st.session_state[state_key] = chosen
+    value = tuple(o for o in options if o in st.session_state[state_key])
+    st.session_state[state_key] = value
+    _write_url(key, SEPARATOR.join(value), "")
+    return value
+
+
+def render_url_multiselect(container, label: str, key: str, options: Sequence[str],
+                           format_func: Callable[[str], str], none_label: str,
+                           help_text: str | None = None) -> tuple[str, ...]:
+    """A multiselect (an entity picker, empty by default) kept in the URL under ``key``."""
+    state_key = _STATE + key
+    value = url_values(key, options)
+    _describe_notice(key, label, none_label)
+    st.session_state[key] = list(value)
+
+    def _changed() -> None:
+        chosen = tuple(o for o in options if o in (st.session_state[key] or ()))
+        st.session_state[state_key] = chosen
+        _write_url(key, SEPARATOR.join(chosen), "")
+
+    container.multiselect(label, list(options), key=key, format_func=format_func,
+                          help=help_text, placeholder=none_label, on_change=_changed)
+    return st.session_state[state_key]

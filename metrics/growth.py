@@ -27,6 +27,9 @@ SERIES_BASES = ("cumulative", "month", "quarter", "annual")
 PREFERRED_ORDER = ("iva_growth_cum", "profit_growth_cum", "iva_growth_month",
                    "profit_growth_month", "iva_growth_quarter", "gdp_growth_cum",
                    "secondary_va_growth_cum")
+# The 15 sub-provincial cities (副省级城市) other than Qingdao: the regions table's level for
+# them. Their rates are compared with Qingdao's only for the same indicator, industry and period.
+PEER_LEVEL = "peer_city"
 # Published ranks of a growth rate, and the growth indicator each one ranks.
 RANK_INDICATORS = {"iva_growth_rank_subprov": "iva_growth_cum"}
 
@@ -205,3 +208,51 @@ def rank_figures(obs: pd.DataFrame, indicator_id: str, industry: str, period: st
                  and fig.industry_code == industry and fig.period == period)
         (same if match else other).append(fig)
     return same, other
+
+
+def peer_codes(ds: Dataset) -> list[str]:
+    """The peer cities (the other sub-provincial cities), by GB/T 2260 code."""
+    reg = ds["regions"]
+    return sorted(reg.loc[reg["level"] == PEER_LEVEL, "region_code"])
+
+
+def peers_with_figures(ds: Dataset, obs: pd.DataFrame, indicator_id: str, industry: str,
+                       up_to: int | None = None) -> list[str]:
+    """Peer cities with at least one figure for the indicator and industry as of ``up_to``
+    (the picker offers only these: a city with nothing to plot is said, not drawn)."""
+    rows = obs[(obs["indicator_id"] == indicator_id) & (obs["industry_code"] == industry)]
+    if up_to is not None:
+        rows = rows[rows["end"] <= up_to]
+    have = set(rows["region_code"])
+    return [c for c in peer_codes(ds) if c in have]
+
+
+@dataclass(frozen=True)
+class PeerRank:
+    """Qingdao's place among the chosen peers with a figure for the same period.
+
+    ``rank`` counts from the fastest (1 = fastest; equal rates share a place); ``ranked`` is
+    Qingdao plus the peers that published for the period, ``missing`` the chosen peers that did
+    not (left out of the rank, never counted as last)."""
+
+    period: str
+    rank: int
+    ranked: tuple[Figure, ...]
+    missing: tuple[str, ...]
+
+
+def derive_peer_rank(obs: pd.DataFrame, indicator_id: str, industry: str, period: str,
+                     peers: tuple[str, ...]) -> PeerRank | None:
+    """Qingdao's rank among ``peers`` for exactly ``period`` (None without Qingdao's figure or
+    without a single peer's figure for it: a rank of one is no rank)."""
+    city = _figure(obs, indicator_id, CITY, industry, period)
+    if city is None:
+        return None
+    figs = {p: _figure(obs, indicator_id, p, industry, period) for p in peers}
+    have = [f for f in figs.values() if f is not None]
+    if not have:
+        return None
+    ranked = sorted([city, *have], key=lambda f: -f.value)
+    rank = 1 + sum(1 for f in have if f.value > city.value)
+    return PeerRank(period, rank, tuple(ranked),
+                    tuple(p for p, f in figs.items() if f is None))
