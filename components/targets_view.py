@@ -29,12 +29,14 @@ def render_status_light(lab: Labeller, status: str) -> None:
 
 
 def render_status_counts(lab: Labeller, counts: dict[str, int]) -> None:
-    """How many targets have each status: one box per status with its light and the count."""
-    for col, status in zip(st.columns(len(STATUSES)), STATUSES):
-        with col, st.container(border=True):
-            render_status_light(lab, status)
-            st.metric(status_words(lab, status), lab.t("targets_count", n=counts[status]),
-                      label_visibility="collapsed")
+    """How many targets have each status: one box per status with its light and the count,
+    side by side (wrapping two by two on a phone rather than one under another)."""
+    with st.container(horizontal=True, wrap=True, key="target_counts"):
+        for status in STATUSES:
+            with st.container(border=True):
+                render_status_light(lab, status)
+                st.metric(status_words(lab, status), lab.t("targets_count", n=counts[status]),
+                          label_visibility="collapsed")
 
 
 def render_rules(lab: Labeller) -> None:
