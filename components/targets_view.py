@@ -1,5 +1,6 @@
 """Render pieces of the 目标进度 (Targets) page: status lights, the counts per status, how the
-status is decided, one card per target and the progress bars.
+status is decided, and one card per target (the progress bars and the table are the section
+model of ``metrics/sections/targets.py``).
 
 The words of a card come from ``metrics/sections/targets.py`` (the same sentences as the table
 and the CSV); a status light is a badge with a colour, a text label and an icon of its own
@@ -14,11 +15,11 @@ import streamlit as st
 from metrics.derive import format_number
 from metrics.progress import STATUSES, Progress
 from metrics.sections.base import Labeller
-from metrics.sections.targets import (deadline_words, due_words, figure_words, proxy_words,
+from metrics.sections.targets import (deadline_words, due_words, proxy_words,
                                       rule_words, status_lines, status_words, target_row,
                                       target_words)
 
-from components.progress_charts import STATUS_BADGES, make_progress_chart
+from components.progress_charts import STATUS_BADGES
 from components.provenance import make_figure_details, make_source_lines, md_escape
 
 
@@ -97,24 +98,3 @@ def render_target_cards(view, lab: Labeller, progress: Sequence[Progress],
         for col, p in zip(st.columns(per_row), progress[start:start + per_row]):
             with col:
                 render_target_card(view, lab, p)
-
-
-def render_progress_chart(lab: Labeller, progress: Sequence[Progress]) -> None:
-    """The bars of share done, coloured and labelled by status; rows without a bar say why."""
-    rows = []
-    for p in progress:
-        label = target_row(lab, p.target.target_id)[f"description_{lab.lang}"]
-        if p.actual is None:
-            text = lab.t("targets_no_actual_short")
-        elif p.share_done is None:
-            text = lab.t("targets_rate_no_bar", value=figure_words(lab, p.actual)[0],
-                         target=target_words(lab, p))
-        else:
-            text = lab.t("targets_bar_text", status=status_words(lab, p.status),
-                         share=format_number(p.share_done),
-                         value=figure_words(lab, p.actual)[0])
-        rows.append({"label": label, "share": p.share_done, "status": p.status, "text": text})
-    st.plotly_chart(make_progress_chart(rows, title=lab.t("targets_chart_title"),
-                                        x_title=lab.t("targets_chart_x"),
-                                        target_line_text=lab.t("targets_chart_line")),
-                    key="targets_chart")

@@ -10,13 +10,13 @@ from datetime import date
 import streamlit as st
 
 from components import keys
+from components.brief import render_brief_downloads
 from components.frame import render_footer, render_frame
 from components.labels import industry_label
 from components.section import render_section
 from components.section_labels import make_labeller
 from components.state import render_url_segmented
-from components.targets_view import (render_progress_chart, render_rules, render_status_counts,
-                                     render_target_cards)
+from components.targets_view import render_rules, render_status_counts, render_target_cards
 from metrics.progress import STATUSES, count_statuses, derive_targets
 from metrics.sections.targets import build_targets_section, status_words
 
@@ -45,20 +45,21 @@ status = render_url_segmented(
                     n=len(progress) if s == "all" else counts[s]))
 shown = [p for p in progress if status in ("all", p.status)]
 
-# 3/ Progress bars where a share of the target can be drawn; the others say so in their card --
+# 3/ The section of these targets: progress bars where a share can be drawn, and the table ----
+model = build_targets_section(lab, shown, industry=view.industry, point=view.point,
+                              status=status)
 if not shown:
     st.info(lab.t("targets_none_in_status"), icon=":material/search_off:")
-elif any(p.share_done is not None for p in shown):
-    render_progress_chart(lab, shown)
+elif model.figure is not None:
+    st.plotly_chart(model.figure, key="targets_chart")
 else:
     st.info(lab.t("targets_no_share_any", n=len(shown)), icon=":material/info:")
 
 # 4/ One card per target: status light, target, actual or proxy and next due date, rule -------
 render_target_cards(view, lab, shown)
 
-# 5/ Table of exactly these targets, its sources and downloads (CSV, Excel) ---------------------
-model = build_targets_section(lab, shown, industry=view.industry, point=view.point,
-                              status=status)
-render_section(view, model, key="targets", heading=True)
+# 5/ The table of exactly these targets, its sources and downloads (CSV, Excel, chart image) ---
+render_section(view, model, key="targets", heading=True, show_chart=False)
+render_brief_downloads(view, lab.t("nav_targets"), [model])
 
 render_footer(view)

@@ -252,6 +252,9 @@ def test_targets_with_actuals_show_each_status(data_with_actuals, lang):
     assert sorted(s for s in ("104", "53.8", "80") for _ in range(body.count(
         share_line.format(share=s)))) == ["104", "53.8", "80", "80"]
     assert not at.get("progress")  # no theme-red bar in a card, whatever the status
+    # The table's downloads, the chart's image and the page's brief.
+    keys_shown = {b.key for b in at.get("download_button")}
+    assert {"dl_targets_csv", "dl_targets_xlsx", "dl_targets_png", "dl_brief_docx"} <= keys_shown
     status_col = "Status" if lang == "en" else "状态"
     assert sorted(at.dataframe[0].value[status_col]) == sorted(
         [STRINGS[lang][f"targets_status_{s}"] for s in

@@ -359,6 +359,23 @@ def test_targets_section_carries_status_rule_proxy_and_due(ds, obs):
     assert set(model.source_ids) >= {"qdrb-2024-07-industrial-system", "qdrb-2025-02-16-plan-report"}
 
 
+def test_targets_section_draws_bars_only_when_a_share_exists(ds, obs):
+    lab = make_labeller(ds, "zh")
+    progress = derive_targets(ds, obs, None, TODAY)
+    assert build_targets_section(lab, progress, industry="ALL", point="latest",
+                                 status="all").figure is None  # no actual: no 0 % bars
+    platforms = Target("tgt-new-industry-platforms-annual", "new_industry_platforms", CITY,
+                       "ALL", "2024", ">=", 10, "count", "annual", "s", None, "annual")
+    actual = Figure("new_industry_platforms", CITY, "ALL", "2024", 8.0, "", "published",
+                    "qdrb-2024-07-industrial-system", "q", None, None)
+    done = derive_progress(platforms, actual)
+    model = build_targets_section(lab, [done, *progress[:1]], industry="ALL", point="latest",
+                                  status="all")
+    (bars,) = model.figure["data"]
+    assert list(bars["x"]) == [80.0, None] and bars["text"][0] == "落后：80%（实际8个）"
+    assert bars["marker"]["color"][0] == STATUS_COLOURS["behind"]
+
+
 def test_card_words_label_the_proxy_as_not_the_actual(ds, obs):
     progress = {p.target.target_id: p for p in derive_targets(ds, obs, None, TODAY)}
     for lang, marker in (("zh", "参考数据（不是实际值）："), ("en", "Proxy, not the actual: ")):

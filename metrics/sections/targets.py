@@ -258,9 +258,28 @@ def source_ids(progress: Sequence[Progress]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
+def progress_chart_rows(lab: Labeller, progress: Sequence[Progress]) -> list[dict]:
+    """The rows of the progress bars: each target's share reached, status and the words at its
+    bar (or alone in its row when there is no bar: no actual, or a growth rate)."""
+    rows = []
+    for p in progress:
+        if p.actual is None:
+            text = lab.t("targets_no_actual_short")
+        elif p.share_done is None:
+            text = lab.t("targets_rate_no_bar", value=figure_words(lab, p.actual)[0],
+                         target=target_words(lab, p))
+        else:
+            text = lab.t("targets_bar_text", status=status_words(lab, p.status),
+                         share=format_number(p.share_done), value=figure_words(lab, p.actual)[0])
+        rows.append({"label": target_row(lab, p.target.target_id)[f"description_{lab.lang}"],
+                     "share": p.share_done, "status": p.status, "text": text})
+    return rows
+
+
 def build_targets_section(lab: Labeller, progress: Sequence[Progress], *, industry: str,
                           point: str, status: str) -> SectionModel:
-    """The table of ``progress`` (the targets shown, after the status filter ``status``)."""
+    """The table of ``progress`` (the targets shown, after the status filter ``status``), with
+    the progress bars as its figure when a share of some target can be drawn."""
     cols = tuple(Column(cid, lab.t(key), kind) for cid, kind, key in TARGET_COLUMNS)
     rows = pd.DataFrame([make_target_record(lab, p) for p in progress],
                         columns=[c.id for c in cols])
@@ -271,7 +290,13 @@ def build_targets_section(lab: Labeller, progress: Sequence[Progress], *, indust
                     else status_words(lab, status))
     filters = {lab.t("industry"): lab.industry(industry), lab.t("period"): lab.point(point),
                lab.t("targets_status"): status_label}
+    figure = None
+    if any(p.share_done is not None for p in progress):
+        figure = lab.charts.make_progress_chart(
+            progress_chart_rows(lab, progress), title=lab.t("targets_chart_title"),
+            x_title=lab.t("targets_chart_x"),
+            target_line_text=lab.t("targets_chart_line")).to_dict()
     return SectionModel(id="targets", lang=lab.lang, title=lab.t("targets_h_table"),
                         columns=cols, rows=rows, source_ids=source_ids(progress),
-                        period_label=lab.point(point), filters=filters,
+                        period_label=lab.point(point), filters=filters, figure=figure,
                         data_version=lab.ds.version, stem=("targets", status, industry, point))
