@@ -12,6 +12,7 @@ import importlib.util
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -50,8 +51,7 @@ def file_stem(model: SectionModel) -> str:
 def view_link(model: SectionModel) -> str:
     """The view's full address where the browser told it, else the model's own link."""
     base = (st.context.url or "").split("?")[0]
-    query = "&".join(f"{k}={v}" for k, v in st.query_params.items())
-    return f"{base}?{query}" if base else model.link
+    return f"{base}?{urlencode(dict(st.query_params.items()))}" if base else model.link
 
 
 def make_text_alternative(view, model: SectionModel) -> str:
