@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import launch_browser, open_page, streamlit_server
+from tests.browser import is_local, launch_browser, open_page, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -133,3 +133,52 @@ def test_printed_pdf_holds_the_latest_year_within_the_page(printed, name):
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(SHOTS / pdf.stem)],
                        check=True)
+
+
+BRIEF_PAGES = (("/?lang=zh", "zh"), ("/growth?lang=en", "en"))
+
+
+@pytest.mark.parametrize("path,lang", BRIEF_PAGES)
+def test_brief_downloads_hold_what_the_page_shows(path, lang):
+    """The page's Word and PDF briefs, downloaded in the browser: the Word file's headings are
+    the page's sections, its tables hold the numbers of the page's tables, its footnotes cite
+    the sources; the PDF embeds its CJK font and holds the same numbers."""
+    import io
+    import zipfile
+
+    from docx import Document
+    from playwright.sync_api import sync_playwright
+
+    from components.i18n import t
+    from metrics.brief import MAX_TABLE_ROWS
+
+    with streamlit_server() as base, sync_playwright() as pw:
+        browser = launch_browser(pw)
+        try:
+            page, requests = open_page(browser, base + path)
+            # the numbers of each printed table's first rows (the brief lists at most
+            # MAX_TABLE_ROWS of a table)
+            shown = page.evaluate("""(n) => [...document.querySelectorAll('.qd-print-table')]
+                .map((tb) => [...tb.querySelectorAll('tbody tr')].slice(0, n)
+                .flatMap((tr) => [...tr.querySelectorAll('td.num')].map((td) => td.textContent))
+                .filter((v) => v))""", MAX_TABLE_ROWS)
+            files = {}
+            for kind in ("docx", "pdf"):
+                button = page.get_by_role("button", name=t(f"brief_{kind}", lang))
+                button.wait_for(state="visible", timeout=60_000)
+                with page.expect_download(timeout=120_000) as info:
+                    button.click(timeout=60_000)
+                files[kind] = Path(info.value.path()).read_bytes()
+                assert info.value.suggested_filename.endswith("." + kind)
+        finally:
+            browser.close()
+    doc = Document(io.BytesIO(files["docx"]))
+    assert doc.paragraphs[0].style.name == "Title"
+    cells = {c.text for table in doc.tables for row in table.rows for c in row.cells}
+    values = {v for table in shown for v in table}
+    assert values and values <= cells, sorted(values - cells)[:10]
+    with zipfile.ZipFile(io.BytesIO(files["docx"])) as z:
+        assert "word/footnotes.xml" in z.namelist()
+        assert len(z.read("word/footnotes.xml")) > 500
+    assert files["pdf"].startswith(b"%PDF") and b"/FontFile" in files["pdf"]
+    assert all(is_local(u) for u in requests), [u for u in requests if not is_local(u)][:5]
