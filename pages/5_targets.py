@@ -18,7 +18,7 @@ from components.section_labels import make_labeller
 from components.state import render_url_segmented
 from components.targets_view import render_rules, render_status_counts, render_target_cards
 from metrics.progress import STATUSES, count_statuses, derive_targets
-from metrics.sections.targets import build_targets_section, status_words
+from metrics.sections.targets import brief_section, build_targets_section, status_words
 
 view = render_frame("nav_targets")
 lang, ds = view.lang, view.ds
@@ -60,6 +60,6 @@ render_target_cards(view, lab, shown)
 
 # 5/ The table of exactly these targets, its sources and downloads (CSV, Excel, chart image) ---
 render_section(view, model, key="targets", heading=True, show_chart=False)
-render_brief_downloads(view, lab.t("nav_targets"), [model])
+render_brief_downloads(view, lab.t("nav_targets"), [brief_section(model)])
 
 render_footer(view)

@@ -26,8 +26,8 @@ from metrics.progress import (STATUSES, Due, Target, compare, count_statuses, de
                               derive_progress, derive_targets, expected_periods, find_actual,
                               find_baseline, find_proxy, reference_date, release_date)
 from metrics.query import CITY, Figure, select
-from metrics.sections.targets import (build_targets_section, due_words, proxy_words,
-                                      status_lines)
+from metrics.sections.targets import (BRIEF_COLUMNS, brief_section, build_targets_section,
+                                      due_words, proxy_words, status_lines)
 
 
 def fig(indicator="x", period="2024", value=1.0, qualifier="", region=CITY, status="published"):
@@ -374,6 +374,25 @@ def test_targets_section_draws_bars_only_when_a_share_exists(ds, obs):
     (bars,) = model.figure["data"]
     assert list(bars["x"]) == [80.0, None] and bars["text"][0] == "落后：80%（实际8个）"
     assert bars["marker"]["color"][0] == STATUS_COLOURS["behind"]
+
+
+def test_targets_brief_fits_an_a4_page(ds, obs):
+    # The printed brief keeps the columns an A4 page has room for; the PDF is made.
+    from components.brief import brief_words
+    from metrics.brief import BriefFontMissing, find_cjk_font, make_pdf_bytes
+
+    lab = make_labeller(ds, "zh")
+    model = brief_section(build_targets_section(lab, derive_targets(ds, obs, None, TODAY),
+                                                industry="ALL", point="latest", status="all"))
+    assert [c.id for c in model.columns] == list(BRIEF_COLUMNS)
+    try:
+        find_cjk_font()
+    except BriefFontMissing:
+        pytest.skip("no CJK font for the PDF")
+    sources = {s: ds.source(s) for s in model.source_ids}
+    pdf = make_pdf_bytes("目标进度", "zh", model.filters, ds.version, "/targets", [model], sources,
+                         words=brief_words("zh"), images={})
+    assert pdf.startswith(b"%PDF")
 
 
 def test_card_words_label_the_proxy_as_not_the_actual(ds, obs):

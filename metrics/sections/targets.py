@@ -9,6 +9,7 @@ The sentences of a target's card are made here too (``status_lines``, ``proxy_wo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -67,6 +68,9 @@ TARGET_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("target_id", TEXT, "targets_col_target_id"),
     ("source_id", TEXT, "col_source_id"),
 )
+# The columns a printed brief has room for on an A4 page (the CSV and Excel keep them all).
+BRIEF_COLUMNS = ("target", "status", "deadline", "comparator", "target_value", "unit", "actual",
+                 "share", "due")
 
 
 # --- words of one target ---------------------------------------------------------------------
@@ -300,3 +304,8 @@ def build_targets_section(lab: Labeller, progress: Sequence[Progress], *, indust
                         columns=cols, rows=rows, source_ids=source_ids(progress),
                         period_label=lab.point(point), filters=filters, figure=figure,
                         data_version=lab.ds.version, stem=("targets", status, industry, point))
+
+
+def brief_section(model: SectionModel) -> SectionModel:
+    """The targets section narrowed to ``BRIEF_COLUMNS`` for the printed brief."""
+    return replace(model, columns=tuple(c for c in model.columns if c.id in BRIEF_COLUMNS))
