@@ -118,8 +118,11 @@ class Target:
         """A target from its targets row, its indicator's row and its source's row."""
         set_on = None
         if source is not None and source.get("date_published"):
+            # A source dated by its year only counts from January: a baseline must certainly
+            # precede the target.
             published = str(source["date_published"])
-            set_on = int(published[:4]) * 100 + int(published[5:7])
+            set_on = int(published[:4]) * 100 + (int(published[5:7]) if len(published) >= 7
+                                                  else 1)
         return cls(row["target_id"], row["indicator_id"], row["region_code"],
                    row["industry_code"], row["period"], row["comparator"],
                    float(row["target_value"]), indicator["kind"], indicator["period_basis"],

@@ -61,6 +61,17 @@ def test_compare_unknown_comparator():
         compare(1, "~", 1)
 
 
+@pytest.mark.parametrize("published,set_on", [("2022-11-11", 202211), ("2024-07", 202407),
+                                               ("2023", 202301), ("", None)])
+def test_a_target_is_set_on_its_source_date(published, set_on):
+    row = {"target_id": "t", "indicator_id": "x", "region_code": CITY, "industry_code": "ALL",
+           "period": "2026", "comparator": ">=", "target_value": 50, "source_id": "s",
+           "release_rhythm": "annual", "proxy_indicator_id": None}
+    t = Target.from_row(row, {"kind": "share", "period_basis": "as_of"},
+                        {"date_published": published})
+    assert (t.set_on, t.release_rhythm, t.proxy_indicator_id) == (set_on, "annual", "")
+
+
 def test_each_kind_of_target_has_its_rule():
     assert target(kind="growth").rule == "rate"
     assert target(kind="pp", basis="cumulative").rule == "rate"
