@@ -172,7 +172,8 @@ def test_deadline_target_gives_the_yearly_pace():
     p = derive_progress(target(">=", 50, "share", "as_of", "2026"), fig(period="2024-07", value=40))
     assert (p.share_done, p.gap, p.remaining, p.pace_unit) == (80.0, 10.0, 29, "year")
     assert p.pace == pytest.approx(10 / 29 * 12)
-    p = derive_progress(target(">", 30, "share", "cumulative", "2026"), fig(period="2025", value=28))
+    p = derive_progress(target(">", 30, "share", "cumulative", "2026"),
+                        fig(period="2025", value=28))
     assert (p.gap, p.remaining, p.pace) == (2.0, 12, 2.0)
 
 
@@ -367,7 +368,8 @@ def test_targets_section_carries_status_rule_proxy_and_due(ds, obs):
     text = make_csv_bytes(model.labelled(), {}).decode("utf-8-sig")
     assert "≥,12.0," in text and "'=" not in text  # comparator and value stay apart
     assert "Next figure due by" in text and "2027-04-30" in text
-    assert set(model.source_ids) >= {"qdrb-2024-07-industrial-system", "qdrb-2025-02-16-plan-report"}
+    assert set(model.source_ids) >= {"qdrb-2024-07-industrial-system",
+                                     "qdrb-2025-02-16-plan-report"}
 
 
 def test_targets_section_draws_bars_only_when_a_share_exists(ds, obs):
