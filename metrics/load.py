@@ -32,22 +32,26 @@ MAX_ROWS = {"observations": int(os.environ.get("QD_DASHBOARD_MAX_ROWS", "2000000
             "revisions": 1_000_000, "sources": 200_000, "entities": 200_000,
             "targets": 100_000, "indicators": 100_000, "regions": 100_000,
             "industries": 10_000, "translations": 200_000}
+# The observations of a version opened at scale are queried on disk, never held whole
+# (open_version): their limit is higher. ``QD_DASHBOARD_MAX_SCAN_ROWS`` raises it.
+MAX_SCAN_ROWS = int(os.environ.get("QD_DASHBOARD_MAX_SCAN_ROWS", "50000000"))
 MAX_UNCOMPRESSED_BYTES = 2 * 1024 ** 3
 MAX_TEXT_CHARS = 20_000
 MAX_LIST_ITEMS = 200
 log = logging.getLogger(__name__)
 
 
-def _check_declared_size(name: str, path: Path, file: str) -> None:
+def _check_declared_size(name: str, path: Path, file: str, max_rows: int | None = None) -> None:
     """Refuse a file whose metadata declares more rows or bytes than the limits."""
+    max_rows = MAX_ROWS[name] if max_rows is None else max_rows
     try:
         meta = pq.ParquetFile(path).metadata
     except (pa.ArrowException, OSError) as exc:
         log.warning("unreadable Parquet %s: %s", path, exc)
         raise DataError(file, None, None, f"not a readable Parquet file. {REBUILD_HINT}") from None
-    if meta.num_rows > MAX_ROWS[name]:
+    if meta.num_rows > max_rows:
         raise DataError(file, None, None, f"{meta.num_rows:,} rows, over the limit of "
-                        f"{MAX_ROWS[name]:,} for this table")
+                        f"{max_rows:,} for this table")
     size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     if size > MAX_UNCOMPRESSED_BYTES:
         raise DataError(file, None, None, f"declares {size / 1024 ** 2:,.0f} MB uncompressed, "
@@ -106,6 +110,16 @@ def load_table(name: str, data_dir: Path = DATA_DIR, shown_dir: Path | None = No
     return df
 
 
+def _shared_strings(col: pa.ChunkedArray) -> np.ndarray:
+    """A string column as an object array in which equal texts are one Python object."""
+    encoded = col.combine_chunks().dictionary_encode() if len(col) else None
+    if encoded is None:
+        return np.array([], dtype=object)
+    words = np.append(encoded.dictionary.to_numpy(zero_copy_only=False), None)
+    codes = encoded.indices.fill_null(len(words) - 1).to_numpy(zero_copy_only=False)
+    return words[codes]
+
+
 def arrow_to_frame(table: pa.Table, spec: TableSpec) -> pd.DataFrame:
     """The spec's columns of an Arrow table as the frame pages and validation expect: text as
     Python str with None for empty, lists as Python lists, numbers as float64."""
@@ -114,9 +128,9 @@ def arrow_to_frame(table: pa.Table, spec: TableSpec) -> pd.DataFrame:
         col = table.column(c.name)
         if pa.types.is_string(c.type):
             # text as Python str with None for empty (what validation and pages expect),
-            # straight from Arrow: no per-cell missing-value pass over millions of rows
-            columns[c.name] = pd.Series(col.to_numpy(zero_copy_only=False), dtype=object,
-                                        copy=False)
+            # straight from Arrow: no per-cell missing-value pass over millions of rows, and
+            # one str object per distinct text (a million rows repeat a few hundred codes)
+            columns[c.name] = pd.Series(_shared_strings(col), dtype=object, copy=False)
         elif c.name in spec.list_columns:
             columns[c.name] = pd.Series([[] if v is None else list(v) for v in col.to_pylist()],
                                         dtype=object)
@@ -263,27 +277,13 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     return load_version(folder, data_dir)
 
 
-def _observation_batches(path: Path, file: str, batch_rows: int = 250_000):
-    """The observations file as validation chunks (origin columns set), one batch at a time."""
-    spec = SPECS["observations"]
-    start = 1
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows,
-                                                   columns=list(spec.schema.names)):
-        table = pa.Table.from_batches([batch])
-        _check_cell_sizes(table, file)
-        df = arrow_to_frame(table, spec)
-        df[FILE_COL] = file
-        df[ROW_COL] = np.arange(start, start + len(df))
-        start += len(df)
-        yield df
-
-
 def _check_schema(name: str, path: Path, file: str) -> int:
-    """Declared size and column types of a Parquet file, from its metadata; returns its rows."""
+    """Declared size (the scan's row limit) and column types of a Parquet file, from its
+    metadata; returns its rows."""
     spec = SPECS[name]
     if not path.exists():
         raise DataError(file, None, None, f"file is missing. {REBUILD_HINT}")
-    _check_declared_size(name, path, file)
+    _check_declared_size(name, path, file, MAX_SCAN_ROWS)
     schema = pq.read_schema(path)
     for expected in spec.schema:
         if expected.name not in schema.names:

@@ -240,8 +240,9 @@ def first_duplicate_key(path: Path, key: tuple[str, ...],
     to disk beyond its memory limit), so the check holds across any number of row groups."""
     con = con or cursor()
     cols = ", ".join(key)
-    # a hash aggregate answers "any duplicate?" fast; the window only runs when there is one
-    if con.execute(f"SELECT 1 FROM read_parquet({_sql_text(path)}) GROUP BY {cols} "
+    # one 64-bit hash per key answers "any duplicate?" fast; the exact window only runs when
+    # two keys share a hash
+    if con.execute(f"SELECT 1 FROM read_parquet({_sql_text(path)}) GROUP BY hash({cols}) "
                    f"HAVING count(*) > 1 LIMIT 1").fetchall() == []:
         return None
     sql = (f"WITH numbered AS (SELECT {cols}, file_row_number AS pos, row_number() OVER "
@@ -298,6 +299,8 @@ def validate_observation_chunks(chunks: Iterable[pd.DataFrame], tables: dict[str
 
 # -- validation in SQL (the app opening a version at scale) -----------------------------------
 
+# Beyond this many distinct values a text rule runs as SQL over every row instead.
+DISTINCT_LIMIT = 100_000
 # The characters Python's str.strip() removes: what metrics.validate counts as an empty value
 _WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
                "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
@@ -313,7 +316,8 @@ def validate_observations_sql(path: Path, tables: dict[str, pd.DataFrame], file:
     one pass counts the rows failing each check, a second reads the first failing row, and the
     DataError says what validate_table / validate_references would say (file, column, row
     number, key, how many rows). The other tables are validated in pandas before this."""
-    from metrics.validate import (GROWTH_BOUNDS_PCT, DataError, _fail, validate_references)
+    from metrics.validate import (GROWTH_BOUNDS_PCT, REGION_CODE_RE, DataError, _fail,
+                                  validate_references)
 
     spec = SPECS["observations"]
     src = f"read_parquet({_sql_text(path)}, file_row_number = true)"
@@ -321,7 +325,8 @@ def validate_observations_sql(path: Path, tables: dict[str, pd.DataFrame], file:
     kinds = dict(zip(ind["indicator_id"], ind["kind"]))
     bases = dict(zip(ind["indicator_id"], ind["period_basis"]))
     cur = cursor()
-    checks: list[tuple[str, str, str, list]] = []   # column, problem, condition, parameters
+    # column, problem, condition (None: known to hold), parameters
+    checks: list[tuple[str, str, str | None, list]] = []
     texts = [c.name for c in spec.columns if pa.types.is_string(c.type)]
     longest = cur.execute("SELECT " + ", ".join(f"max(length({c}))" for c in texts)
                           + f" FROM {src}").fetchall()[0]
@@ -329,57 +334,110 @@ def validate_observations_sql(path: Path, tables: dict[str, pd.DataFrame], file:
         if (n or 0) > max_text_chars:
             raise DataError(file, col, None, f"a text of {n:,} characters, over the limit of "
                             f"{max_text_chars:,}")
+    # Text checks are judged in Python on each column's distinct values (exactly the rules of
+    # metrics.validate: str.strip, the region pattern), then only a failing value's rows are
+    # looked for: a file of millions of rows holds few distinct codes and texts.
+    distinct_cache: dict[str, set | None] = {}
+
+    def distinct(col: str) -> set | None:
+        """The distinct values of ``col``; None beyond DISTINCT_LIMIT (free text such as
+        quotes), where the SQL form of the rule is used instead."""
+        if col not in distinct_cache:
+            rows = cur.execute(f"SELECT DISTINCT {col} FROM {src} LIMIT {DISTINCT_LIMIT + 1}"
+                               ).fetchall()
+            distinct_cache[col] = ({r[0] for r in rows} if len(rows) <= DISTINCT_LIMIT
+                                   else None)
+        return distinct_cache[col]
+
+    def among(col: str, bad) -> tuple[str | None, list]:
+        """A condition true on the rows whose ``col`` is one of ``bad`` (None: empty cell)."""
+        values = sorted(v for v in bad if v is not None)
+        parts = ([f"{col} IS NULL"] if None in bad else []) + (
+            [f"{col} IN ({', '.join('?' * len(values))})"] if values else [])
+        return ("(" + " OR ".join(parts) + ")" if parts else None), values
+
+    def codes(col: str) -> set:
+        """The distinct values of a code column (a handful in any real file)."""
+        found = distinct(col)
+        if found is None:
+            raise DataError(file, col, None, f"more than {DISTINCT_LIMIT:,} distinct codes; "
+                            "the reference tables hold far fewer")
+        return found
+
+    def is_blank(v) -> bool:
+        return v is None or str(v).strip() == ""
+
     for col in spec.columns:
         if not col.nullable and col.enum is None:
-            cond = (_blank(col.name) if pa.types.is_string(col.type) else
-                    # NaN as pandas' isna sees it; not isnan(), which DuckDB answers from the
-                    # file's statistics (they leave NaN out) and so misses every NaN
-                    f"({col.name} IS NULL OR (NOT isfinite({col.name}) "
-                    f"AND NOT isinf({col.name})))"
-                    if pa.types.is_floating(col.type) else f"{col.name} IS NULL")
-            checks.append((col.name, "empty value", cond, []))
+            if pa.types.is_string(col.type) and distinct(col.name) is None:
+                checks.append((col.name, "empty value", _blank(col.name), []))
+            elif pa.types.is_string(col.type):
+                checks.append((col.name, "empty value",
+                               *among(col.name, {v for v in distinct(col.name) if is_blank(v)})))
+            else:
+                # NaN as pandas' isna sees it; not isnan(), which DuckDB answers from the
+                # file's statistics (they leave NaN out) and so misses every NaN
+                checks.append((col.name, "empty value",
+                               f"({col.name} IS NULL OR (NOT isfinite({col.name}) "
+                               f"AND NOT isinf({col.name})))" if pa.types.is_floating(col.type)
+                               else f"{col.name} IS NULL", []))
         if col.enum is not None:
             checks.append((col.name, "value not allowed; expected one of "
                            + ", ".join(repr(v) for v in col.enum),
-                           f"coalesce({col.name}, '') NOT IN ({', '.join('?' * len(col.enum))})",
-                           list(col.enum)))
+                           *among(col.name, {v for v in codes(col.name)
+                                             if ("" if v is None else str(v)) not in col.enum})))
     checks.append(("duplicate", "", "", []))    # file-wide, by first_duplicate_key
     checks.append(("region_code", "not a six-digit GB/T 2260 code (is it written as a number?)",
-                   r"coalesce(region_code, '') <> '' AND NOT regexp_full_match(region_code, "
-                   r"'(\p{Nd}{6}|WORLD)')", []))
+                   *among("region_code", {v for v in codes("region_code")
+                                          if v not in (None, "") and not REGION_CODE_RE.match(v)})))
     checks.append(("value", "not a finite number", "(value IS NULL OR NOT isfinite(value))", []))
-    checks.append(("derivation", "a derived value must give its arithmetic",
-                   f"status = 'derived' AND {_blank('derivation')}", []))
-    checks.append(("status", "a value with a derivation must have status 'derived'",
-                   f"status IS DISTINCT FROM 'derived' AND NOT {_blank('derivation')}", []))
-    # references: every other table's codes, passed as lists
+    if distinct("derivation") is None:
+        checks.append(("derivation", "a derived value must give its arithmetic",
+                       f"status = 'derived' AND {_blank('derivation')}", []))
+        checks.append(("status", "a value with a derivation must have status 'derived'",
+                       f"status IS DISTINCT FROM 'derived' AND NOT {_blank('derivation')}", []))
+    else:
+        blank_derivations, blank_params = among(
+            "derivation", {v for v in distinct("derivation") if is_blank(v)})
+        checks.append(("derivation", "a derived value must give its arithmetic",
+                       f"status = 'derived' AND {blank_derivations}" if blank_derivations
+                       else None, blank_params))
+        checks.append(("status", "a value with a derivation must have status 'derived'",
+                       "status IS DISTINCT FROM 'derived' AND derivation IS NOT NULL"
+                       + (f" AND derivation NOT IN ({', '.join('?' * len(blank_params))})"
+                          if blank_params else ""), blank_params))
+    # References and bounds too are judged per distinct value.
     for col, ref, what in (("indicator_id", "indicators", "indicator"),
                            ("region_code", "regions", "region"),
                            ("industry_code", "industries", "industry"),
                            ("source_id", "sources", "source")):
-        allowed = tables[ref][f"{what}_id" if what in ("indicator", "source")
-                              else f"{what}_code"].dropna().tolist()
+        allowed = set(tables[ref][f"{what}_id" if what in ("indicator", "source")
+                                  else f"{what}_code"].dropna())
         checks.append((col, f"unknown {what} (not in {what}s table)",
-                       f"coalesce({col}, '') <> '' AND NOT list_contains(?, {col})",
-                       [allowed]))
+                       *among(col, {v for v in codes(col) if v not in (None, "")} - allowed)))
     pairs = cur.execute(f"SELECT DISTINCT indicator_id, period FROM {src}").fetchall()
     bad = [f"{i}\x00{p}" for i, p in pairs if not is_valid_period(p, bases.get(i))]
     checks.append(("period", "does not fit the indicator's period_basis (see "
                    "data/src/README.md)",
-                   "list_contains(?, indicator_id || chr(0) || period)", [bad]))
+                   *((f"indicator_id || chr(0) || period IN ({', '.join('?' * len(bad))})", bad)
+                     if bad else (None, []))))
     lo, hi = GROWTH_BOUNDS_PCT
-    of_kind = {k: [i for i, v in kinds.items() if v in k] for k in
-               (("growth",), ("count", "rank"), ("share",))}
-    checks.append(("value", f"growth rate outside {lo}..{hi} %",
-                   "list_contains(?, indicator_id) AND (value < ? OR value > ?)",
-                   [of_kind[("growth",)], lo, hi]))
-    checks.append(("value", "a count or rank must be a non-negative whole number",
-                   "list_contains(?, indicator_id) AND (value < 0 OR value % 1 <> 0)",
-                   [of_kind[("count", "rank")]]))
-    checks.append(("value", "a share must lie between 0 and 100 %",
-                   "list_contains(?, indicator_id) AND (value < 0 OR value > 100)",
-                   [of_kind[("share",)]]))
-    counted = [c for c in checks if c[0] != "duplicate"]
+    ranges = cur.execute(f"SELECT indicator_id, min(value), max(value), count_if(value % 1 <> 0) "
+                         f"FROM {src} GROUP BY indicator_id").fetchall()
+    growth = {i for i, v_lo, v_hi, _ in ranges if kinds.get(i) == "growth"
+              and (v_lo < lo or v_hi > hi)}
+    whole = {i for i, v_lo, _, frac in ranges if kinds.get(i) in ("count", "rank")
+             and (v_lo < 0 or frac)}
+    share = {i for i, v_lo, v_hi, _ in ranges if kinds.get(i) == "share"
+             and (v_lo < 0 or v_hi > 100)}
+    for problem, ids, test in (
+            (f"growth rate outside {lo}..{hi} %", growth, f"(value < {lo} OR value > {hi})"),
+            ("a count or rank must be a non-negative whole number", whole,
+             "(value < 0 OR value % 1 <> 0)"),
+            ("a share must lie between 0 and 100 %", share, "(value < 0 OR value > 100)")):
+        cond, params = among("indicator_id", ids)
+        checks.append(("value", problem, cond and f"{cond} AND {test}", params))
+    counted = [c for c in checks if c[0] != "duplicate" and c[2] is not None]
     counts = cur.execute("SELECT count(*), " + ", ".join(f"count_if({c[2]})" for c in counted)
                          + f" FROM {src}", [p for c in counted for p in c[3]]).fetchall()[0]
     if counts[0] == 0:
@@ -400,7 +458,7 @@ def validate_observations_sql(path: Path, tables: dict[str, pd.DataFrame], file:
             # the other tables' references first, as validate_references orders them
             _validate_other_references(tables, validate_references)
             references_done = True
-        n = failing[id(check)]
+        n = failing.get(id(check), 0)
         if n:
             row = cur.execute(f"SELECT file_row_number, {key} FROM {src} WHERE {cond} "
                               f"ORDER BY file_row_number LIMIT 1", params).fetchall()[0]
