@@ -223,7 +223,7 @@ def render_footer(view: View) -> None:
     ds, lang = view.ds, view.lang
     st.divider()
     st.caption(t("footer", lang, version=ds.version, built=ds.built_at[:10],
-                 n_obs=len(ds["observations"]), n_sources=len(ds["sources"])))
+                 n_obs=ds.rows("observations"), n_sources=len(ds["sources"])))
     st.caption(t("footer_licence", lang))
     st.page_link("pages/9_data.py", label=t("footer_all_sources", lang),
                  icon=":material/source:", query_params=current_params(SHARED))
