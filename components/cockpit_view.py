@@ -24,7 +24,8 @@ from metrics.overview import Overview, derive_overview, derive_trend
 from metrics.query import BENCHMARK_REGIONS, CITY, Figure
 
 from components import keys
-from components.charts import THEME, TOOLBAR_ROOM, make_empty_chart, make_trend_chart
+from components.charts import (THEME, TOOLBAR_ROOM, make_empty_chart, make_trend_chart,
+                               wrap_title)
 from components.i18n import t
 from components.kpi import render_tile, tile_source_ids, view_end
 from components.labels import (figure_industry_label, industry_label, period_label,
@@ -58,8 +59,14 @@ CHART_COLOURS = {
                   line="#B3B6B7"),
 }
 # Font sizes of the charts (px): read from a meeting-room seat.
-CHART_FONT, TITLE_FONT = 20, 26
-TITLE_LINE, SUB_LINE, LEGEND_ROW = 34, 28, 44
+CHART_FONT, TITLE_FONT = 20, 24
+TITLE_LINE, SUB_LINE, LEGEND_ROW = 32, 26, 44
+# A title line holds at most this many width units (a CJK character counts 2): at 24 px it fits
+# a phone's chart (~340 px); the projector's charts show it on two or three lines.
+TITLE_UNITS = 28
+# The title's top below the strip kept for the toolbars (its first line's box starts above the
+# pad by about half the font size).
+TITLE_PAD = TOOLBAR_ROOM + TITLE_FONT // 2
 
 
 @dataclass(frozen=True)
@@ -97,12 +104,11 @@ def make_cockpit_template(theme: str) -> go.layout.Template:
 
 def style_for_cockpit(fig: go.Figure, theme: str, title: str, height: int) -> go.Figure:
     """A figure of the app's factories restyled for the projector: the cockpit template, large
-    type, the title unwrapped (the chart is wide) with the top margin its lines need."""
-    main = len([line for line in title.split("<br>") if not line.startswith("<sup>")])
-    sub = title.count("<sup>")
-    top = TOOLBAR_ROOM + main * TITLE_LINE + sub * SUB_LINE + LEGEND_ROW
+    type, the title wrapped for its size with the top margin its lines need."""
+    text, main, sub = wrap_title(title, TITLE_UNITS)
+    top = TITLE_PAD + main * TITLE_LINE + sub * SUB_LINE + LEGEND_ROW
     fig.update_layout(template=make_cockpit_template(theme), height=height,
-                      title=dict(text=title),
+                      title=dict(text=text, pad=dict(t=TITLE_PAD)),
                       margin=dict(t=top, l=80, r=30, b=70))
     fig.update_xaxes(title_font=dict(size=CHART_FONT))
     fig.update_yaxes(title_font=dict(size=CHART_FONT))
@@ -141,10 +147,12 @@ def render_cockpit_style() -> None:
 def render_cockpit_controls(view) -> CockpitChoice:
     """Title, what the view shows, and the controls: indicator, colours, rotation, pause."""
     lang, ds, obs = view.lang, view.ds, view.obs
-    head, c_ind, c_theme, c_rotate, c_pause = st.columns([4, 2.6, 1.4, 2.4, 1.6],
-                                                         vertical_alignment="bottom")
-    with head:
-        st.title(t("cockpit_title", lang))
+    st.title(t("cockpit_title", lang))
+    st.markdown(t("cockpit_context", lang, industry=industry_label(ds, view.industry, lang),
+                  point=point_label(view.point, lang), version=ds.version))
+    # one row of controls; on a phone they stack
+    c_ind, c_theme, c_rotate, c_pause = st.columns([3, 1.5, 2.5, 1.6],
+                                                   vertical_alignment="bottom")
     indicators = growth_indicators(obs)
     indicator = render_url_selectbox(
         c_ind, t("growth_indicator", lang), keys.GROWTH_INDICATOR, indicators, indicators[0],
@@ -160,8 +168,6 @@ def render_cockpit_controls(view) -> CockpitChoice:
                        key="cockpit_pause_button",
                        icon=":material/play_arrow:" if paused else ":material/pause:",
                        on_click=_toggle_pause, width="stretch")
-    st.markdown(t("cockpit_context", lang, industry=industry_label(ds, view.industry, lang),
-                  point=point_label(view.point, lang), version=ds.version))
     return CockpitChoice(theme, int(rotate), indicator, paused and rotate != "0")
 
 
