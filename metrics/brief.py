@@ -49,10 +49,12 @@ NARROW_COLUMN_MM = 22
 # Word: East Asian and Latin faces; the PDF embeds Noto Sans CJK SC (looked up below).
 DOCX_EAST_ASIA_FONT, DOCX_LATIN_FONT = "宋体", "Arial"
 CJK_FAMILY = "Noto Sans CJK SC"
-CJK_FONT_FILES = {
-    "": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",),
-    "B": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",),
-}
+# One face only (regular): parsing and subsetting a CJK face costs about a second each, so
+# headings stand out by size and colour, table headers by shading, not by a bold face.
+CJK_FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",)
+HEADING_RGB = (20, 40, 90)
+# A section heading needs this much room below it on its page, else it starts the next page.
+KEEP_WITH_HEADING_MM = 45
 
 
 class BriefFontMissing(RuntimeError):
@@ -297,14 +299,14 @@ def make_docx_bytes(title: str, lang: str, filters: Mapping[str, str], data_vers
 # --- PDF -----------------------------------------------------------------------------------
 
 @lru_cache(maxsize=None)
-def find_cjk_font(style: str = "") -> tuple[str, int]:
-    """(font file, face index) of Noto Sans CJK SC in ``style`` ('' or 'B') on this machine."""
+def find_cjk_font() -> tuple[str, int]:
+    """(font file, face index) of Noto Sans CJK SC (regular) on this machine."""
     from fontTools.ttLib import TTCollection, TTFont
 
-    candidates = list(CJK_FONT_FILES[style])
+    candidates = list(CJK_FONT_FILES)
     try:  # wherever fontconfig knows it (another distribution's path)
         found = subprocess.run(
-            ["fc-match", "-f", "%{file}", f"{CJK_FAMILY}:style={'Bold' if style else 'Regular'}"],
+            ["fc-match", "-f", "%{file}", f"{CJK_FAMILY}:style=Regular"],
             capture_output=True, text=True, timeout=10, check=False).stdout.strip()
         if found:
             candidates.append(found)
@@ -359,45 +361,47 @@ def make_pdf_bytes(title: str, lang: str, filters: Mapping[str, str], data_versi
     pdf.set_auto_page_break(True, margin=MARGIN_MM)
     pdf.set_title(title)
     pdf.set_lang("zh-CN" if lang == "zh" else "en")
-    for style in ("", "B"):
-        path, index = find_cjk_font(style)
-        pdf.add_font("cjk", style, path, collection_font_number=index)
+    path, index = find_cjk_font()
+    pdf.add_font("cjk", "", path, collection_font_number=index)
     pdf.add_page()
 
-    def para(text: str, size: float, style: str = "", gap: float = 1.5) -> None:
-        pdf.set_font("cjk", style, size)
+    def para(text: str, size: float, gap: float = 1.5, heading: bool = False) -> None:
+        pdf.set_font("cjk", "", size)
+        pdf.set_text_color(*(HEADING_RGB if heading else (0, 0, 0)))
         pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
-    para(title, 18, "B", 3)
+    para(title, 18, 3, heading=True)
     for line in _head_lines(filters, data_version, link, words, lang):
-        para(line, 9, "", 0.5)
+        para(line, 9, 0.5)
     for part in plan:
         pdf.ln(4)
+        if pdf.will_page_break(KEEP_WITH_HEADING_MM):  # no heading alone at a page's foot
+            pdf.add_page()
         refs = note_range([n for n, _ in part.notes])
-        para(f"{part.heading} {refs}".strip(), 13, "B", 2)
+        para(f"{part.heading} {refs}".strip(), 13, 2, heading=True)
         if part.reading:
-            para(part.reading, 10.5, "", 2)
+            para(part.reading, 10.5, 2)
         if part.image is not None:
             if pdf.will_page_break(CONTENT_MM * 0.5):
                 pdf.add_page()
             pdf.image(io.BytesIO(part.image), w=CONTENT_MM)
             pdf.ln(2)
         elif part.image_note:
-            para(part.image_note, 9, "", 1.5)
+            para(part.image_note, 9, 1.5)
         if part.table is not None:
             pdf.set_font("cjk", "", 8.5)
             align = ["RIGHT" if n else "LEFT" for n in part.table.numeric]
             with pdf.table(text_align=align, line_height=4.6, padding=1,
                            col_widths=_column_widths(pdf, part.table),
-                           headings_style=FontFace(emphasis="BOLD")) as table:
+                           headings_style=FontFace(fill_color=(225, 230, 240))) as table:
                 table.row(part.table.header)
                 for values in part.table.rows:
                     table.row(values)
             if part.table.cut_note:
-                para(part.table.cut_note, 8.5, "", 1)
+                para(part.table.cut_note, 8.5, 1)
         elif part.image is None and not part.reading:
-            para(words["empty_section"], 10, "", 1)
+            para(words["empty_section"], 10, 1)
         if part.notes:
             pdf.ln(1)
             y = pdf.get_y()
@@ -405,5 +409,5 @@ def make_pdf_bytes(title: str, lang: str, filters: Mapping[str, str], data_versi
             pdf.line(MARGIN_MM, y, MARGIN_MM + 40, y)
             pdf.ln(1)
             for number, text in part.notes:
-                para(f"[{number}] {text}", 7.5, "", 0.5)
+                para(f"[{number}] {text}", 7.5, 0.5)
     return bytes(pdf.output())

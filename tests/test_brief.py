@@ -255,8 +255,7 @@ def test_pdf_without_cjk_font_is_a_clear_error(monkeypatch):
     from metrics import brief
 
     brief.find_cjk_font.cache_clear()
-    monkeypatch.setattr(brief, "CJK_FONT_FILES", {"": ("/nonexistent.ttc",),
-                                                  "B": ("/nonexistent.ttc",)})
+    monkeypatch.setattr(brief, "CJK_FONT_FILES", ("/nonexistent.ttc",))
     monkeypatch.setattr(brief, "CJK_FAMILY", "No Such Font CJK")
     try:
         with pytest.raises(brief.BriefFontMissing):
