@@ -227,6 +227,24 @@ def _footnotes_part_xml(notes: list[tuple[int, str]]) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
+def _declare_separators(doc) -> None:
+    """Name the separator footnotes in the settings, as Word does (before w:compat: the
+    settings' children have a fixed order)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    settings = doc.settings.element
+    if settings.find(qn("w:footnotePr")) is not None:
+        return
+    declared = parse_xml(f'<w:footnotePr xmlns:w="{_W}"><w:footnote w:id="-1"/>'
+                         '<w:footnote w:id="0"/></w:footnotePr>')
+    compat = settings.find(qn("w:compat"))
+    if compat is not None:
+        compat.addprevious(declared)
+    else:
+        settings.append(declared)
+
+
 def make_docx_bytes(title: str, lang: str, filters: Mapping[str, str], data_version: str,
                     link: str, models: list[SectionModel],
                     sources: Mapping[str, Mapping[str, object]], *,
@@ -291,6 +309,7 @@ def make_docx_bytes(title: str, lang: str, filters: Mapping[str, str], data_vers
         footnotes = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES,
                          _footnotes_part_xml(all_notes), doc.part.package)
         doc.part.relate_to(footnotes, RELATIONSHIP_TYPE.FOOTNOTES)
+        _declare_separators(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -203,6 +203,12 @@ def test_docx_brief(lang):
         types = z.read("[Content_Types].xml").decode("utf-8")
     assert sorted(re.findall(r'w:footnoteReference w:id="(\d+)"', body)) == ["1", "2", "3"]
     assert "footnotes+xml" in types
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        from lxml import etree
+
+        etree.fromstring(z.read("word/footnotes.xml"))  # well-formed
+        settings = z.read("word/settings.xml").decode("utf-8")
+    assert settings.index("<w:footnotePr>") < settings.index("<w:compat")
 
 
 @needs_chromium
