@@ -2,8 +2,8 @@
 context and source; count sections; timelines; named entities (the 目标进度 page's pieces are in
 components/targets_view.py).
 
-Tiles follow components/kpi.py's style (bordered st.metric, period caption, source popover).
-Pure table builders (``make_*_table``) return what is shown and exported.
+Count tiles are drawn by the one tile card (components/kpi.render_tile_card); sections' rows are
+built in metrics/sections/counts.py and drawn by the one section renderer.
 """
 from __future__ import annotations
 
@@ -17,16 +17,15 @@ from metrics.counts import ENTITY_COUNTS, Context, CountTile, SectionCounts
 from metrics.derive import format_number
 from metrics.load import Dataset
 from metrics.query import ALL_INDUSTRIES, CITY, Figure, latest_figure
-from metrics.sections.counts import build_entities_section, build_timeline_section
-from metrics.sections.counts import count_text
+from metrics.sections.counts import build_entities_section, build_timeline_section, count_text
 from metrics.sections.entities import entity_columns, make_entity_rows
 from metrics.sections.entities import entity_product  # noqa: F401  (read by the tests)
 
 from components.i18n import t
-from components.kpi import render_in_rows
+from components.kpi import render_in_rows, render_tile_card
 from components.labels import (figure_period_label, format_value, industry_label, region_label,
                                unit_label)
-from components.provenance import md_escape, render_source_caption, render_source_popover
+from components.provenance import render_source_caption
 from components.section import render_section
 from components.section_labels import make_labeller
 
@@ -97,19 +96,11 @@ def render_count_tile(view, tile: CountTile) -> None:
         value = value_text(ds, fig, lang)
     else:
         value = format_value(fig.value, fig.qualifier, ind, lang, with_unit=unit == "%")
-    with st.container(border=True):
-        st.markdown(f"**{md_escape(label)}**")
-        st.metric(label, value, label_visibility="collapsed")
-        status = "" if fig.status == "published" else f" · {t('status_' + fig.status, lang)}"
-        st.caption(f"{figure_period_label(fig, ind, lang)}{status}")
-        if tile.context_only:
-            st.caption(t("digital_context_only", lang))
-        if tile.city_wide:
-            st.caption(t("digital_city_wide", lang))
-        for ctx in tile.context:
-            st.caption(make_context_line(ds, ctx, lang))
-        render_source_popover(ds, tile.figures(), lang,
-                              [c.derivation for c in tile.context if c.derivation])
+    lines = [t("digital_context_only", lang)] if tile.context_only else []
+    lines += [t("digital_city_wide", lang)] if tile.city_wide else []
+    lines += [make_context_line(ds, ctx, lang) for ctx in tile.context]
+    render_tile_card(view, fig, label, value, lines, tile.figures(),
+                     [c.derivation for c in tile.context if c.derivation])
 
 
 def render_tiles(view, tiles: Sequence[CountTile]) -> None:

@@ -79,12 +79,26 @@ def render_tile(view, tile: Tile, end: int | None = None) -> None:
         region = region_label(ds, first_gap.benchmark.region_code, lang)
         delta = (f"{first_gap.signed()} 百分点（比{region}）" if lang == "zh"
                  else f"{first_gap.signed()} pp vs {region}")
+    render_tile_card(view, fig, label,
+                     format_value(fig.value, fig.qualifier, ind, lang, with_unit=in_value),
+                     [make_gap_line(view, tile, i) for i in range(len(tile.benchmarks))],
+                     [fig, *tile.benchmarks], [g.derivation for g in tile.gaps if g is not None],
+                     delta=delta, end=end)
+
+
+def render_tile_card(view, fig, label: str, value: str, lines: Sequence[str],
+                     figures: Sequence, derivations: Sequence[str] = (), *,
+                     delta: str | None = None, end: int | None = None) -> None:
+    """The one tile of every page: a bordered card with the name above the value, the delta,
+    the period (and status), the 'earlier period' and 'revised' badges, the lines under it
+    (benchmarks, context) and the source details one click away."""
+    lang, ds = view.lang, view.ds
+    ind = ds.indicator(fig.indicator_id)
     with st.container(border=True):
         # The name above the value, in full: st.metric cuts long labels to one line, and "share
         # of the province's land" and "... tax" must stay apart.
         st.markdown(f"**{md_escape(label)}**")
-        st.metric(label, format_value(fig.value, fig.qualifier, ind, lang, with_unit=in_value),
-                  delta=delta, delta_color="inverse" if lang == "zh" else "normal",
+        st.metric(label, value, delta=delta, delta_color="inverse" if lang == "zh" else "normal",
                   label_visibility="collapsed")
         status = "" if fig.status == "published" else f" · {t('status_' + fig.status, lang)}"
         st.caption(f"{figure_period_label(fig, ind, lang)}{status}")
@@ -95,10 +109,9 @@ def render_tile(view, tile: Tile, end: int | None = None) -> None:
         if fig.revised:
             st.badge(t("revised_mark", lang), icon=":material/history:", color="orange",
                      help=t("revised_help", lang))
-        for i in range(len(tile.benchmarks)):
-            st.caption(make_gap_line(view, tile, i))
-        render_source_popover(ds, [fig, *tile.benchmarks], lang,
-                              [g.derivation for g in tile.gaps if g is not None])
+        for line in lines:
+            st.caption(line)
+        render_source_popover(ds, figures, lang, derivations)
 
 
 def render_in_rows(items: Sequence, render_one: Callable[[object], None]) -> None:
