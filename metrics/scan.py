@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections import OrderedDict
 from collections.abc import Iterable
 import threading
 import weakref
@@ -45,6 +46,8 @@ OBS_COLUMNS = tuple(c.name for c in SPECS["observations"].columns)
 SEARCH_COLUMNS = ("indicator_id", "region_code", "industry_code", "period", "quote", "source_id",
                   "note")
 CITY = "370200"
+# Data-page answers kept per version (each at most the page's 1,000 rows).
+PAGES_KEPT = 32
 
 _CONN: duckdb.DuckDBPyConnection | None = None
 _CONN_LOCK = threading.Lock()
@@ -94,6 +97,8 @@ class ObservationScan:
     def __init__(self, path: Path, indicators: pd.DataFrame, revised: frozenset = frozenset()):
         self.path = Path(path)
         self.revised = revised
+        self._pages: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()
+        self._pages_lock = threading.Lock()
         self._source = (f"read_parquet({_sql_text(self.path)}, file_row_number = true)")
         self._ends = f"qd_ends_{next(_NAMES)}"
         cur = cursor()
@@ -199,12 +204,36 @@ class ObservationScan:
     def count(self, **criteria) -> int:
         """How many rows match (criteria as in :meth:`select`, plus ``query``)."""
         where, params = self._where(**criteria)
+        if criteria.get("up_to") is None:
+            # every row has its period end (validation refuses any other), so without a point
+            # in time the count needs no join: the filters go straight into the file scan
+            return cursor().execute(f"SELECT count(*) FROM {self._source} o{where}",
+                                    params).fetchall()[0][0]
         return cursor().execute(f"SELECT count(*) FROM {self._from()}{where}",
                                 params).fetchall()[0][0]
 
     def page(self, criteria: dict, query: str, limit: int) -> tuple[pd.DataFrame, int]:
         """metrics.query.limit_rows over select(criteria): at most ``limit`` rows and how many
-        there were; beyond the limit a search reaches every row's raw text first."""
+        there were; beyond the limit a search reaches every row's raw text first.
+
+        The file never changes, so the last PAGES_KEPT answers are kept (a rerun of the data
+        page with the same filters, another session asking the same); callers do not modify
+        the frame they get, as with the shared frame of the pandas path.
+        """
+        key = (tuple(sorted(criteria.items())), query, limit)
+        with self._pages_lock:
+            hit = self._pages.get(key)
+            if hit is not None:
+                self._pages.move_to_end(key)
+                return hit
+        answer = self._page(criteria, query, limit)
+        with self._pages_lock:
+            self._pages[key] = answer
+            while len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        return answer
+
+    def _page(self, criteria: dict, query: str, limit: int) -> tuple[pd.DataFrame, int]:
         total = self.count(**criteria)
         if total > limit and query:
             criteria = {**criteria, "query": query}
