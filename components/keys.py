@@ -42,15 +42,8 @@ TARGETS_STATUS = "tstatus"
 COCKPIT_THEME = "theme"
 COCKPIT_ROTATE = "rotate"
 
-# Download buttons (no URL state).
-EXPORT_OVERVIEW = "export_overview"
-EXPORT_DATA = "export_data"
-EXPORT_DATA_ZIP = "export_data_zip"
-EXPORT_GROWTH = "export_growth"
-EXPORT_MAP_ENTITIES = "export_map_entities"
-EXPORT_MAP_DISTRICTS = "export_map_districts"
-EXPORT_DIGITAL = "export_digital"
-EXPORT_INNOVATION = "export_innovation"
-EXPORT_TARGETS = "export_targets"
+# Download buttons (no URL state). Each section's downloads are keyed by the section
+# renderer (``dl_<section>_<ext>``); the data page's zip bundle has its own key.
+EXPORT_DATA_ZIP = "dl_data_table_zip"
 
 SHARED = (LANG, INDUSTRY, PERIOD, VERSION)

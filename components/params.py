@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics.load import Dataset
-from metrics.query import LATEST, available_points
+from metrics.query import ALL_INDUSTRIES, LATEST, available_points
 
 from components import keys
 from components.i18n import DEFAULT_LANG, LANG_NAMES, LANGS
@@ -40,7 +40,7 @@ COCKPIT = "pages/0_cockpit.py"
 # The scope of a parameter that every page reads (the shared frame), new pages included.
 EVERY_PAGE = ("*",)
 
-DEFAULT_INDUSTRY = "ALL"
+DEFAULT_INDUSTRY = ALL_INDUSTRIES
 # The industry filter's order: the total, manufacturing, the two groups, then the divisions.
 INDUSTRY_ORDER = ("total", "section", "group", "division")
 # Longest free text kept from a link (the data page's search).
