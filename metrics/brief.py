@@ -24,7 +24,8 @@ import io
 import math
 import re
 import subprocess
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -181,6 +182,35 @@ def _head_lines(filters: Mapping[str, str], data_version: str, link: str,
     return lines
 
 
+def column_widths(table: BriefTable, measure: Callable[[str], float]) -> tuple[float, ...]:
+    """Column widths (mm) from each column's text: narrow columns (numbers, units, regions) get
+    all they need, so a number never wraps; the wide ones (names) get room for their longest
+    word, then share what is left in proportion to their length. ``measure`` gives a text's
+    width in mm at the table's type size."""
+    natural, floor = [], []
+    for i, head in enumerate(table.header):
+        texts = [r[i] for r in table.rows] + [head]
+        longest = max(measure(x) for x in texts[:-1] or [""])
+        word = max(measure(w) for x in texts for w in (x.split() or [""]))
+        natural.append(max(longest, min(word, 25), 6) + 3)
+        floor.append(min(word, 30) + 3)
+    if sum(natural) <= CONTENT_MM:
+        return tuple(natural)
+    wide = [i for i, w in enumerate(natural) if w > NARROW_COLUMN_MM]
+    room = CONTENT_MM - sum(w for i, w in enumerate(natural) if i not in wide)
+    spare = max(room - sum(floor[i] for i in wide), 0)
+    extra = sum(natural[i] - floor[i] for i in wide) or 1
+    return tuple(floor[i] + spare * (natural[i] - floor[i]) / extra if i in wide else w
+                 for i, w in enumerate(natural))
+
+
+def estimate_width_mm(text: str) -> float:
+    """A text's width at 9 pt in a CJK-and-Latin face, for Word tables (whose widths are set
+    before any font measures them): about 3.5 mm a CJK character, 1.9 mm another, and 2 mm
+    more for Word's wider cell margins."""
+    return sum(3.5 if unicodedata.east_asian_width(c) in "WF" else 1.9 for c in text) + 2
+
+
 # --- Word ----------------------------------------------------------------------------------
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -277,7 +307,9 @@ def make_docx_bytes(title: str, lang: str, filters: Mapping[str, str], data_vers
     all_notes: list[tuple[int, str]] = []
     for part in plan:
         heading = doc.add_heading(part.heading, level=1)
-        for number, _ in part.notes:
+        for i, (number, _) in enumerate(part.notes):
+            if i:
+                heading.add_run(",").font.superscript = True
             _footnote_reference(heading, number)
         all_notes += part.notes
         if part.reading:
@@ -293,14 +325,19 @@ def make_docx_bytes(title: str, lang: str, filters: Mapping[str, str], data_vers
             continue
         table = doc.add_table(rows=1, cols=len(part.table.header), style="Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, text in zip(table.rows[0].cells, part.table.header):
-            cell.text = text
-            cell.paragraphs[0].runs[0].bold = True
-        for values in part.table.rows:
-            cells = table.add_row().cells
-            for cell, text, numeric in zip(cells, values, part.table.numeric):
-                cell.text = text
-                if numeric:
+        table.autofit = False
+        widths = [Mm(w) for w in column_widths(part.table, estimate_width_mm)]
+        for column, width in zip(table.columns, widths):  # the grid (LibreOffice reads it)
+            column.width = width
+        for row_values, bold in [(part.table.header, True)] + [(r, False)
+                                                              for r in part.table.rows]:
+            cells = table.rows[0].cells if bold else table.add_row().cells
+            for cell, text, width, numeric in zip(cells, row_values, widths,
+                                                  part.table.numeric):
+                cell.width = width
+                run = cell.paragraphs[0].add_run(text)
+                run.bold, run.font.size = bold, Pt(9)
+                if numeric and not bold:
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if part.table.cut_note:
             doc.add_paragraph(part.table.cut_note)
@@ -342,27 +379,6 @@ def find_cjk_font() -> tuple[str, int]:
             if font["name"].getDebugName(1) == CJK_FAMILY:
                 return path, index
     raise BriefFontMissing(f"{CJK_FAMILY} not found: install fonts-noto-cjk")
-
-
-def _column_widths(pdf, table: BriefTable) -> tuple[float, ...]:
-    """Column widths (mm) from each column's text: narrow columns (numbers, units, regions) get
-    all they need, so a number never wraps; the wide ones (names) get room for their longest
-    word, then share what is left in proportion to their length."""
-    natural, floor = [], []
-    for i, head in enumerate(table.header):
-        texts = [r[i] for r in table.rows] + [head]
-        longest = max(pdf.get_string_width(x) for x in texts[:-1] or [""])
-        word = max(pdf.get_string_width(w) for x in texts for w in (x.split() or [""]))
-        natural.append(max(longest, min(word, 25), 6) + 3)
-        floor.append(min(word, 30) + 3)
-    if sum(natural) <= CONTENT_MM:
-        return tuple(natural)
-    wide = [i for i, w in enumerate(natural) if w > NARROW_COLUMN_MM]
-    room = CONTENT_MM - sum(w for i, w in enumerate(natural) if i not in wide)
-    spare = max(room - sum(floor[i] for i in wide), 0)
-    extra = sum(natural[i] - floor[i] for i in wide) or 1
-    return tuple(floor[i] + spare * (natural[i] - floor[i]) / extra if i in wide else w
-                 for i, w in enumerate(natural))
 
 
 def make_pdf_bytes(title: str, lang: str, filters: Mapping[str, str], data_version: str,
@@ -412,7 +428,7 @@ def make_pdf_bytes(title: str, lang: str, filters: Mapping[str, str], data_versi
             pdf.set_font("cjk", "", 8.5)
             align = ["RIGHT" if n else "LEFT" for n in part.table.numeric]
             with pdf.table(text_align=align, line_height=4.6, padding=1,
-                           col_widths=_column_widths(pdf, part.table),
+                           col_widths=column_widths(part.table, pdf.get_string_width),
                            headings_style=FontFace(fill_color=(225, 230, 240))) as table:
                 table.row(part.table.header)
                 for values in part.table.rows:
