@@ -16,11 +16,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 from metrics.growth import (derive_series, growth_indicators, period_end_dates, period_grid,
                             series_years, trim_grid)
 from metrics.overview import Overview, derive_overview, derive_trend
+from metrics.paths import REPO_ROOT
 from metrics.query import BENCHMARK_REGIONS, CITY, Figure
 
 from components import keys
@@ -32,7 +34,6 @@ from components.labels import (figure_industry_label, industry_label, period_lab
                                point_label, region_label)
 from components.provenance import render_source_caption
 from components.state import render_url_segmented, render_url_selectbox
-from metrics.paths import REPO_ROOT
 
 THEMES = ("dark", "light")
 DEFAULT_THEME = "dark"
@@ -85,7 +86,6 @@ def make_cockpit_template(theme: str) -> go.layout.Template:
     colours = CHART_COLOURS[theme]
     template = go.layout.Template(THEME)
     if theme == "dark":
-        import plotly.io as pio
         dark = go.layout.Template(pio.templates["plotly_dark"])
         dark.layout.update(THEME.layout)  # the app's title, legend and margin placement
         template = dark
@@ -265,9 +265,8 @@ def _series_points(df: pd.DataFrame, x_values: Sequence[str], codes: dict[str, s
     alternative."""
     out = {}
     for code, name in codes.items():
-        rows = df[df["region_code"] == code].set_index("x")["value"]
-        out[name] = [(x, None if pd.isna(rows.get(x)) else float(rows.get(x)))
-                     if x in rows.index else (x, None) for x in x_values]
+        values = df[df["region_code"] == code].set_index("x")["value"].dropna()
+        out[name] = [(x, float(values[x]) if x in values.index else None) for x in x_values]
     return out
 
 
