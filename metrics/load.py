@@ -226,11 +226,21 @@ class Dataset:
 
     def name(self, table: str, code: str, lang: str) -> str:
         """The name of a region, industry or indicator in ``lang`` (``zh`` or ``en``)."""
-        key = {"regions": "region_code", "industries": "industry_code",
-               "indicators": "indicator_id"}[table]
-        df = self.tables[table]
-        row = df[df[key] == code]
-        return str(row.iloc[0][f"name_{lang}"]) if len(row) else code
+        names = self._names[table].get(code)
+        return str(names[lang]) if names is not None else code
+
+    @cached_property
+    def _names(self) -> dict[str, dict[str, dict[str, str]]]:
+        """Names by table and code, built once per version (pages ask per label: a filter of
+        the whole table per call cost seconds per rerun with hundreds of regions)."""
+        out = {}
+        for table, key in (("regions", "region_code"), ("industries", "industry_code"),
+                           ("indicators", "indicator_id")):
+            df = self.tables[table]
+            out[table] = {}
+            for code, zh, en in zip(df[key], df["name_zh"], df["name_en"]):
+                out[table].setdefault(code, {"zh": zh, "en": en})
+        return out
 
 
 def load_sidecar(name: str, data_dir: Path = DATA_DIR) -> dict:
