@@ -75,6 +75,14 @@ def filters(lang: str) -> dict[str, str]:
             else {"Industry": "All above-scale industry", "Period": "Latest"})
 
 
+def make_brief(writer, lang: str) -> tuple[list[SectionModel], bytes]:
+    """The hand-made tiles and chart sections, and their brief by ``writer`` (no images)."""
+    models = [make_tiles_model(lang), make_chart_model(lang)]
+    title = "总览简报" if lang == "zh" else "Overview: brief"
+    return models, writer(title, lang, filters(lang), VERSION, "http://127.0.0.1/?lang=" + lang,
+                          models, SOURCES, words=brief_words(lang), images={})
+
+
 # --- chart image -----------------------------------------------------------------------------
 
 def test_image_figure_carries_title_period_source_and_version():
@@ -179,10 +187,7 @@ def test_docx_brief(lang):
     from docx import Document
     from docx.shared import Mm
 
-    models = [make_tiles_model(lang), make_chart_model(lang)]
-    data = make_docx_bytes("总览简报" if lang == "zh" else "Overview: brief", lang,
-                           filters(lang), VERSION, "http://127.0.0.1/?lang=" + lang, models,
-                           SOURCES, words=brief_words(lang), images={})
+    models, data = make_brief(make_docx_bytes, lang)
     doc = Document(io.BytesIO(data))
     section = doc.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
@@ -233,10 +238,7 @@ def test_docx_brief_holds_the_chart_image():
 def test_pdf_brief(lang):
     from pypdf import PdfReader
 
-    models = [make_tiles_model(lang), make_chart_model(lang)]
-    data = make_pdf_bytes("总览简报" if lang == "zh" else "Overview: brief", lang,
-                          filters(lang), VERSION, "http://127.0.0.1/?lang=" + lang, models,
-                          SOURCES, words=brief_words(lang), images={})
+    models, data = make_brief(make_pdf_bytes, lang)
     assert data.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(data))
     box = reader.pages[0].mediabox
