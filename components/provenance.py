@@ -11,6 +11,7 @@ from urllib.parse import quote as url_quote
 
 import streamlit as st
 
+from metrics.citation import english_rendering, make_citation, shown_note
 from metrics.load import Dataset
 from metrics.query import ALL_INDUSTRIES, Figure
 
@@ -43,7 +44,9 @@ def _source_parts(ds: Dataset, source_ids: Iterable[str], lang: str, escape) -> 
     for sid in dict.fromkeys(source_ids):
         src = ds.source(sid)
         title = f"《{src['title']}》" if lang == "zh" else f"“{src['title']}”"
-        text = f"{escape(src['publisher'])} {escape(title)} ({escape(src['date_published'])})"
+        publisher = (ds.translation(src["publisher"], "en") if lang == "en" else None
+                     ) or src["publisher"]
+        text = f"{escape(publisher)} {escape(title)} ({escape(src['date_published'])})"
         if src["tier"] == "C":
             text += f" [{t('repost', lang)}]"
         parts.append(text)
@@ -79,19 +82,35 @@ def render_source_caption(ds: Dataset, source_ids: Iterable[str], lang: str,
     st.caption(line + (f"  \n{md_escape(extra)}" if extra else ""))
 
 
+def _md_link(url: str) -> str:
+    return f"[{md_escape(url)}]({_safe_url(url)})"
+
+
 def make_source_lines(ds: Dataset, source_id: str, quote: str, lang: str) -> list[str]:
-    """The source details of one figure or target as Markdown list items: publisher (repost
-    marked), title, date, link and the quoted sentence. The one builder of source details."""
+    """The source details of one figure or target as Markdown list items: publisher as cited
+    (metrics.citation: a link to a copy always with its warning, the original linked where
+    known), title, date, link and the quoted sentence; on English pages a Chinese title and
+    quote with their translations. The one builder of source details."""
     src = ds.source(source_id)
-    link = (f"[{md_escape(src['url'])}]({_safe_url(src['url'])})" if src["url"]
-            else t("no_link", lang))
-    repost = (f" **[{t('repost', lang)}]** ({t('tier_C_note', lang)})" if src["tier"] == "C"
-              else "")
-    return [f"- {t('publisher', lang)}: {md_escape(src['publisher'])}{repost}",
-            f"- {t('title', lang)}: {md_escape(src['title'])}",
-            f"- {t('date', lang)}: {md_escape(src['date_published'])}",
-            f"- {t('link', lang)}: {link}",
-            f"- {t('quote', lang)}: “{md_escape(quote)}”"]
+    cit = make_citation(src, lang, ds.translation)
+    repost = f" **[{t('repost', lang)}]**" if src["tier"] == "C" else ""
+    lines = [f"- {t('publisher', lang)}: {md_escape(cit['publisher'])}{repost}"]
+    if cit["warning"]:
+        lines.append(f"  - {md_escape(cit['warning'])}")
+    lines.append(f"- {t('title', lang)}: {md_escape(src['title'])}")
+    title_en = english_rendering(src["title"], lang, ds.translation)
+    if title_en:
+        lines.append(f"  - {t('translation_label', lang)}: {md_escape(title_en)}")
+    lines += [f"- {t('date', lang)}: {md_escape(src['date_published'])}",
+              f"- {t('link', lang)}: "
+              + (_md_link(cit["link"]) if cit["link"] else t("no_link", lang))]
+    if cit["carrier_link"] and not cit["link_is_copy"]:
+        lines.append(f"- {t('carrier_page', lang)}: {_md_link(cit['carrier_link'])}")
+    lines.append(f"- {t('quote', lang)}: “{md_escape(quote)}”")
+    quote_en = english_rendering(quote, lang, ds.translation)
+    if quote_en:
+        lines.append(f"  - {t('translation_label', lang)}: “{md_escape(quote_en)}”")
+    return lines
 
 
 def make_figure_details(ds: Dataset, fig: Figure, lang: str) -> str:
@@ -109,8 +128,10 @@ def make_figure_details(ds: Dataset, fig: Figure, lang: str) -> str:
     lines = [head, *make_source_lines(ds, fig.source_id, fig.quote, lang)]
     if fig.derivation:
         lines.append(f"- {t('derivation', lang)}: {md_escape(fig.derivation)}")
-    if fig.note:
-        lines.append(f"- {t('note', lang)}: {md_escape(readable_note(ds, fig.note))}")
+    # the note in the page's language (its translation where it is written in the other)
+    note = shown_note(fig.note, lang, ds.translation)
+    if note:
+        lines.append(f"- {t('note', lang)}: {md_escape(readable_note(ds, note))}")
     if fig.revised:
         lines += make_vintage_lines(ds, fig, ind, lang)
     return "\n".join(lines)

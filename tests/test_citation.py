@@ -2,6 +2,8 @@
 site) unless the copy warning is beside it; the original is linked when its address is known."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from metrics.citation import is_official_host, make_citation, url_domain
@@ -128,3 +130,76 @@ def test_own_pages_carry_no_warning():
 def test_copy_without_any_address():
     cit = make_citation({"publisher": "国家统计局", "url": "", "tier": "C"}, "en")
     assert cit["link"] == "" and "not checked" in cit["publisher"] and cit["warning"]
+
+
+# -- what the source details show (components.provenance.make_source_lines) ------------------
+
+_MD_LINK = re.compile(r"\]\((https?://[^)\s]+)\)")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_source_details_never_link_a_copy_under_an_official_name_silently(lang):
+    """Every observation's source details: a link off the government's sites under an official
+    publisher's name comes with the copy warning naming the site."""
+    from components.provenance import make_source_lines
+
+    ds = load_dataset()
+    obs = ds["observations"]
+    warned = 0
+    for sid, quote in set(zip(obs["source_id"], obs["quote"])):
+        src = ds.source(sid)
+        lines = make_source_lines(ds, sid, quote, lang)
+        publisher_line = lines[0]
+        text = "\n".join(lines)
+        for link in _MD_LINK.findall(text):
+            copy = ((src["publisher"] in OFFICIAL and not is_official_host(link))
+                    or link == (src.get("carrier_url") or "-"))
+            if copy:
+                # '（转载：kbm75.com，未核对原文）' or '（读自转载：…；链接为原文地址）'
+                assert ("转载" if lang == "zh" else "cop") in publisher_line, (sid, text)
+                warned += 1
+        if src["tier"] == "C":
+            assert len(lines) > 1 and lines[1].startswith("  - "), (sid, lines[:2])
+    assert warned > 20
+
+
+def test_source_details_give_english_beside_chinese_on_english_pages():
+    from components.provenance import make_source_lines
+
+    ds = load_dataset()
+    obs = ds["observations"]
+    rows = obs[obs["source_id"] == "qdrb-2024-07-industrial-system"].head(3)
+    for _, r in rows.iterrows():
+        en = "\n".join(make_source_lines(ds, r["source_id"], r["quote"], "en"))
+        zh = "\n".join(make_source_lines(ds, r["source_id"], r["quote"], "zh"))
+        assert en.count("Translation:") == 2 and r["quote"][:6] in en
+        assert "Translation" not in zh and "译文" not in zh
+
+
+def test_figure_details_show_notes_in_the_page_language():
+    from components.provenance import make_figure_details
+    from metrics.citation import text_language
+    from metrics.query import Figure
+
+    ds = load_dataset()
+    obs = ds["observations"]
+    for r in obs[obs["note"].notna()].head(200).to_dict("records"):
+        fig = Figure.from_row({**r, "revised": False})
+        for lang, other in (("zh", "en"), ("en", "zh")):
+            note_lines = [ln for ln in make_figure_details(ds, fig, lang).splitlines()
+                          if ln.startswith("- 说明" if lang == "zh" else "- Note")]
+            for ln in note_lines:
+                assert text_language(ln.split(":", 1)[1].replace("\\", "")) != other, (lang, ln)
+
+
+@pytest.mark.parametrize("lang,words", [("zh", ["转载：", "未核对原文"]),
+                                        ("en", ["copied on", "original not checked",
+                                                "Translation:"])])
+def test_pages_show_the_copy_warning_and_translations(lang, words):
+    from tests.apptest import run_page, texts
+
+    shown = texts(run_page("pages/1_growth.py", lang=lang))
+    for word in words:
+        assert word in shown, word
+    if lang == "zh":
+        assert "Translation:" not in shown and "copied on" not in shown
