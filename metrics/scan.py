@@ -81,10 +81,12 @@ def _sql_text(value: str) -> str:
 
 
 def page_regions(regions: pd.DataFrame) -> list[str]:
-    """The regions the figure pages show: China, Shandong, Qingdao, Qingdao's county-level units
-    and the world totals (metrics.query's CITY, BENCHMARK_REGIONS and WORLD)."""
+    """The regions the figure pages show: China, Shandong, Qingdao, Qingdao's county-level units,
+    the world totals (metrics.query's CITY, BENCHMARK_REGIONS and WORLD) and the peer cities
+    the growth page compares Qingdao with (level ``peer_city``)."""
     units = regions.loc[regions["parent_code"] == CITY, "region_code"].tolist()
-    return ["000000", "370000", CITY, "WORLD", *units]
+    peers = regions.loc[regions["level"] == "peer_city", "region_code"].tolist()
+    return ["000000", "370000", CITY, "WORLD", *units, *peers]
 
 
 class ObservationScan:
