@@ -23,7 +23,7 @@ from metrics.growth import (derive_series, growth_indicators, period_end_dates, 
                             series_years, trim_grid)
 from metrics.overview import Overview, derive_overview, derive_trend
 from metrics.paths import REPO_ROOT
-from metrics.query import BENCHMARK_REGIONS, CITY, Figure
+from metrics.query import BENCHMARK_REGIONS, CITY, LATEST, Figure
 
 from components import keys
 from components.charts import (THEME, TOOLBAR_ROOM, make_empty_chart, make_trend_chart,
@@ -149,7 +149,8 @@ def render_cockpit_controls(view) -> CockpitChoice:
     lang, ds, obs = view.lang, view.ds, view.obs
     st.title(t("cockpit_title", lang))
     st.markdown(t("cockpit_context", lang, industry=industry_label(ds, view.industry, lang),
-                  point=point_label(view.point, lang), version=ds.version))
+                  point=(t("cockpit_point_latest", lang) if view.point == LATEST
+                         else point_label(view.point, lang)), version=ds.version))
     # one row of controls; on a phone they stack
     c_ind, c_theme, c_rotate, c_pause = st.columns([3, 1.5, 2.5, 1.6],
                                                    vertical_alignment="bottom")

@@ -111,6 +111,9 @@ def test_no_rotation_shows_every_panel_and_no_pause():
     assert len(at.get("plotly_chart")) == 2 and at.metric
     assert not [b for b in at.button if b.key == "cockpit_pause_button"]
     assert keys.COCKPIT_ROTATE not in at.query_params
+    version = load_dataset().version
+    assert f"All above-scale industry · as of the latest published · data version {version}" \
+        in texts(at)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
