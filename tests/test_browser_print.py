@@ -70,25 +70,32 @@ def pdf_words(pdf: Path) -> tuple[list[tuple[float, str]], float]:
 
 
 @pytest.fixture(scope="module")
-def printed():
-    """Each page opened, printed under print media, with the DOM facts and its PDF."""
+def app():
+    """One server and one browser for the module: (base URL, browser)."""
     from playwright.sync_api import sync_playwright
 
-    results = {}
     with streamlit_server() as base, sync_playwright() as pw:
         browser = launch_browser(pw)
         try:
-            for path, name in PAGES:
-                page, _ = open_page(browser, base + path)
-                page.emulate_media(media="print")
-                page.wait_for_timeout(600)
-                dom = page.evaluate(PRINT_DOM_JS)
-                pdf = SHOTS / f"print_{name}.pdf"
-                pdf.write_bytes(page.pdf(format="A4", print_background=True))
-                results[name] = (dom, pdf)
-                page.close()
+            yield base, browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def printed(app):
+    """Each page opened, printed under print media, with the DOM facts and its PDF."""
+    base, browser = app
+    results = {}
+    for path, name in PAGES:
+        page, _ = open_page(browser, base + path)
+        page.emulate_media(media="print")
+        page.wait_for_timeout(600)
+        dom = page.evaluate(PRINT_DOM_JS)
+        pdf = SHOTS / f"print_{name}.pdf"
+        pdf.write_bytes(page.pdf(format="A4", print_background=True))
+        results[name] = (dom, pdf)
+        page.close()
     return results
 
 
@@ -139,7 +146,7 @@ BRIEF_PAGES = (("/?lang=zh", "zh"), ("/growth?lang=en", "en"))
 
 
 @pytest.mark.parametrize("path,lang", BRIEF_PAGES)
-def test_brief_downloads_hold_what_the_page_shows(path, lang):
+def test_brief_downloads_hold_what_the_page_shows(app, path, lang):
     """The page's Word and PDF briefs, downloaded in the browser: the Word file's headings are
     the page's sections, its tables hold the numbers of the page's tables, its footnotes cite
     the sources; the PDF embeds its CJK font and holds the same numbers."""
@@ -147,31 +154,29 @@ def test_brief_downloads_hold_what_the_page_shows(path, lang):
     import zipfile
 
     from docx import Document
-    from playwright.sync_api import sync_playwright
 
     from components.i18n import t
     from metrics.brief import MAX_TABLE_ROWS
 
-    with streamlit_server() as base, sync_playwright() as pw:
-        browser = launch_browser(pw)
-        try:
-            page, requests = open_page(browser, base + path)
-            # the numbers of each printed table's first rows (the brief lists at most
-            # MAX_TABLE_ROWS of a table)
-            shown = page.evaluate("""(n) => [...document.querySelectorAll('.qd-print-table')]
-                .map((tb) => [...tb.querySelectorAll('tbody tr')].slice(0, n)
-                .flatMap((tr) => [...tr.querySelectorAll('td.num')].map((td) => td.textContent))
-                .filter((v) => v))""", MAX_TABLE_ROWS)
-            files = {}
-            for kind in ("docx", "pdf"):
-                button = page.get_by_role("button", name=t(f"brief_{kind}", lang))
-                button.wait_for(state="visible", timeout=60_000)
-                with page.expect_download(timeout=120_000) as info:
-                    button.click(timeout=60_000)
-                files[kind] = Path(info.value.path()).read_bytes()
-                assert info.value.suggested_filename.endswith("." + kind)
-        finally:
-            browser.close()
+    base, browser = app
+    page, requests = open_page(browser, base + path)
+    try:
+        # the numbers of each printed table's first rows (the brief lists at most
+        # MAX_TABLE_ROWS of a table)
+        shown = page.evaluate("""(n) => [...document.querySelectorAll('.qd-print-table')]
+            .map((tb) => [...tb.querySelectorAll('tbody tr')].slice(0, n)
+            .flatMap((tr) => [...tr.querySelectorAll('td.num')].map((td) => td.textContent))
+            .filter((v) => v))""", MAX_TABLE_ROWS)
+        files = {}
+        for kind in ("docx", "pdf"):
+            button = page.get_by_role("button", name=t(f"brief_{kind}", lang))
+            button.wait_for(state="visible", timeout=60_000)
+            with page.expect_download(timeout=120_000) as info:
+                button.click(timeout=60_000)
+            files[kind] = Path(info.value.path()).read_bytes()
+            assert info.value.suggested_filename.endswith("." + kind)
+    finally:
+        page.close()
     doc = Document(io.BytesIO(files["docx"]))
     assert doc.paragraphs[0].style.name == "Title"
     cells = {c.text for table in doc.tables for row in table.rows for c in row.cells}
