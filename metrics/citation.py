@@ -117,6 +117,8 @@ def make_citation(source: dict, lang: str, translate=None) -> dict:
     if not is_copy:
         return out
     name = _carrier_name(carrier, carrier_url, url)
+    if translate is not None and lang == "en" and text_language(name) == "zh":
+        name = translate(name, "en") or name
     out["carrier"], out["carrier_link"] = name, carrier_url or ("" if original_known else url)
     if original_known:
         out["publisher"] = w["copy_original_linked"].format(publisher=publisher, carrier=name)

@@ -115,6 +115,8 @@ def test_every_cited_chinese_title_quote_and_publisher_has_an_english_rendering(
                 if sid in cited and text_language(t) == "zh" and not ds.translation(t, "en")]
     missing += [p for sid, p in zip(src["source_id"], src["publisher"])
                 if sid in cited and text_language(p) == "zh" and not ds.translation(p, "en")]
+    missing += [c for sid, c in zip(src["source_id"], src["carrier"])
+                if sid in cited and c and text_language(c) == "zh" and not ds.translation(c, "en")]
     assert not missing, f"{len(missing)} without translation, e.g. {missing[:5]}"
 
 
