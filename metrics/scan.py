@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections import OrderedDict
-from collections.abc import Iterable
+import tempfile
 import threading
 import weakref
+from collections import OrderedDict
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -60,8 +61,12 @@ def connection() -> duckdb.DuckDBPyConnection:
     global _CONN
     with _CONN_LOCK:
         if _CONN is None:
+            # spilled query state goes to the system's temporary folder, never the working
+            # directory (DuckDB's default for an in-memory database)
+            spill = Path(tempfile.gettempdir()) / f"qd-duckdb-{os.getpid()}"
             _CONN = duckdb.connect(":memory:", config={"memory_limit": APP_MEMORY_LIMIT,
-                                                       "threads": 2})
+                                                       "threads": 2,
+                                                       "temp_directory": str(spill)})
         return _CONN
 
 
