@@ -46,11 +46,11 @@ WORDS = {
         "copy_unchecked": "{publisher} (copied on {carrier}, original not checked)",
         "copy_original_linked": "{publisher} (read on a copy at {carrier}; link to the original)",
         "copy_no_link": "{publisher} (a copy, address not recorded, original not checked)",
-        "warning_unchecked": "The link goes to a copy on {carrier}, not to {publisher}'s own "
-                             "page; the original was not checked.",
+        "warning_unchecked": "The link goes to a copy on {carrier}, not to a page of "
+                             "{publisher}; the original was not checked.",
         "warning_original_linked": "The figure was read on a copy at {carrier}; the link goes "
-                                   "to {publisher}'s original, against which the quote was not "
-                                   "checked word for word.",
+                                   "to the original of {publisher}, against which the quote "
+                                   "was not checked word for word.",
         "warning_no_link": "A copy whose address was not recorded; the original was not checked.",
     },
 }

@@ -100,7 +100,7 @@ def test_english_pages_name_the_publisher_in_english():
     names = {("国家统计局", "en"): "NBS"}
     cit = make_citation(HAND_MADE[0], "en", lambda text, lang: names.get((text, lang)))
     assert cit["publisher"] == "NBS (copied on kbm75.com, original not checked)"
-    assert "NBS's own page" in cit["warning"]
+    assert "not to a page of NBS" in cit["warning"]
     # the Chinese page keeps the Chinese name
     cit = make_citation(HAND_MADE[0], "zh", lambda text, lang: names.get((text, lang)))
     assert cit["publisher"] == "国家统计局（转载：kbm75.com，未核对原文）"
