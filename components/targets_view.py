@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from metrics.citation import shown_note
 from metrics.derive import format_number
 from metrics.progress import STATUSES, Progress
 from metrics.sections.base import Labeller
@@ -50,8 +51,9 @@ def make_target_details(lab: Labeller, row: dict) -> str:
     """Markdown for a target's source: publisher, title, date, link, quote, note."""
     lines = [f"**{md_escape(row['description_' + lab.lang])}**",
              *make_source_lines(lab.ds, row["source_id"], row["quote"], lab.lang)]
-    if row.get("note"):
-        lines.append(f"- {lab.t('note')}: {md_escape(row['note'])}")
+    note = shown_note(row.get("note"), lab.lang, lab.ds.translation)  # in the page's language
+    if note:
+        lines.append(f"- {lab.t('note')}: {md_escape(note)}")
     return "\n".join(lines)
 
 
