@@ -138,8 +138,9 @@ def make_division_matrix(ds, counts: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = []
     for code, row in counts.iterrows():
         label = industry_label(ds, code, lang)
-        # manufacturing labels carry the division number already ('38 电气机械…')
-        shown = label if label.split(" ")[0] == code[1:] else f"{code} {label}"
+        # manufacturing labels carry the division number ('38 电气机械…'): 'C38 电气机械…'
+        number = code[1:] + " "
+        shown = code + " " + (label[len(number):] if label.startswith(number) else label)
         out = {t("cov_col_division", lang): shown}
         for reg in regions:
             out[region_label(ds, reg, lang)] = str(row[reg]) if row[reg] else "—"
