@@ -22,7 +22,7 @@ def render_zip_download(view, model: SectionModel, key: str, *, description: str
     words = {k: t(f"readme_{k}", view.lang) for k in ("rows", "encoding", "cite", "sources",
                                                       "repost")}
     readme = make_readme(model.title, description, model.data_version, context, len(model.rows),
-                         sources, words, lang=view.lang)
+                         sources, words, lang=view.lang, translate=view.ds.translation)
     meta = {**metadata, "data_version": model.data_version, "built_at": view.ds.built_at,
             "filters": context, "rows": len(model.rows)}
     name = file_stem(model)

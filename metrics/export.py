@@ -55,12 +55,13 @@ README_WORDS = {
 
 def make_readme(title: str, description: str, version: str, filters: dict[str, str],
                 n_rows: int, sources: list[dict], words: dict[str, str] | None = None,
-                lang: str = "en") -> str:
+                lang: str = "en", translate=None) -> str:
     """The readme of a download bundle: what the rows are, which view, which data, sources.
 
     ``filters`` holds the filter and data-version columns of the CSV (export context). A
     source read on a copy is cited as on screen (metrics.citation): the publisher with the copy
-    warning, the original's link when known."""
+    warning, the original's link when known; ``translate`` (Dataset.translation) gives the
+    English names of publishers and copies' sites."""
     from metrics.citation import make_citation
 
     w = {**README_WORDS, **(words or {})}
@@ -72,7 +73,7 @@ def make_readme(title: str, description: str, version: str, filters: dict[str, s
     if sources:
         lines.append(f"{w['sources']} ({len(sources)}):")
         for src in sources:
-            cit = make_citation(src, lang)
+            cit = make_citation(src, lang, translate)
             repost = f" [{w['repost']}]" if src.get("tier") == "C" else ""
             lines.append(f"- {cit['publisher']}: {src['title']} ({src['date_published']})"
                          f"{repost} {cit['link']}".rstrip())
