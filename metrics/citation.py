@@ -37,6 +37,9 @@ WORDS = {
         # the original linked, the figure read on a copy
         "copy_original_linked": "{publisher}（读自转载：{carrier}；链接为原文地址）",
         "copy_no_link": "{publisher}（转载，网址未记录，未核对原文）",
+        # the site itself is named as publisher: a copy whose original outlet is not named
+        "copy_self": "{publisher}（转载，未注明原始出处，未核对原文）",
+        "warning_self": "{carrier} 上的转载，未注明原始出处；原文未经核对。",
         "warning_unchecked": "链接为 {carrier} 上的转载，不是{publisher}的原始页面；原文未经核对。",
         "warning_original_linked": "数字读自 {carrier} 上的转载；链接为{publisher}的原文地址，"
                                    "引文尚未与原文逐字核对。",
@@ -46,6 +49,9 @@ WORDS = {
         "copy_unchecked": "{publisher} (copied on {carrier}, original not checked)",
         "copy_original_linked": "{publisher} (read on a copy at {carrier}; link to the original)",
         "copy_no_link": "{publisher} (a copy, address not recorded, original not checked)",
+        "copy_self": "{publisher} (a copy, original outlet not named, original not checked)",
+        "warning_self": "A copy on {carrier} that does not name its original outlet; the "
+                        "original was not checked.",
         "warning_unchecked": "The link goes to a copy on {carrier}, not to a page of "
                              "{publisher}; the original was not checked.",
         "warning_original_linked": "The figure was read on a copy at {carrier}; the link goes "
@@ -76,6 +82,18 @@ def is_official_host(url: str) -> bool:
     return bool(_OFFICIAL_HOST.search(url_domain(url)))
 
 
+def site_is_publisher(publisher: str, url: str) -> bool:
+    """The site of ``url`` is the publisher named ('agwp.cn', '网易号 163.com',
+    'GlobeNewswire' for globenewswire.com): a copy whose original outlet is not named."""
+    domain = url_domain(url)
+    if not domain:
+        return False
+    labels = domain.split(".")
+    names = {domain, ".".join(labels[-2:]), ".".join(labels[-3:])}
+    names |= {x for x in labels if len(x) >= 4 and x not in ("news", "www", "wap")}
+    return any(n in publisher.lower() for n in names)
+
+
 def _carrier_name(carrier: str, carrier_url: str, url: str) -> str:
     """What the reader is told the copy's site is: the carrier's name as recorded, else the
     domain of its link."""
@@ -93,7 +111,7 @@ def make_citation(source: dict, lang: str, translate=None) -> dict:
     nothing needs saying).
     """
     w = WORDS[lang]
-    publisher = _text(source.get("publisher"))
+    publisher = source_publisher = _text(source.get("publisher"))
     official = is_official_publisher(publisher)
     if translate is not None and lang == "en" and text_language(publisher) == "zh":
         publisher = translate(publisher, "en") or publisher
@@ -131,6 +149,10 @@ def make_citation(source: dict, lang: str, translate=None) -> dict:
         return out
     out["link"] = carrier_url or url
     out["link_is_copy"] = True
+    if not carrier and site_is_publisher(source_publisher, out["link"]):
+        out["publisher"] = w["copy_self"].format(publisher=publisher)
+        out["warning"] = w["warning_self"].format(carrier=name)
+        return out
     out["publisher"] = w["copy_unchecked"].format(publisher=publisher, carrier=name)
     out["warning"] = w["warning_unchecked"].format(publisher=publisher, carrier=name)
     return out

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from metrics.citation import is_official_host, make_citation, url_domain
+from metrics.citation import is_official_host, make_citation, site_is_publisher, url_domain
 from metrics.load import load_dataset
 
 # The publishers whose own pages are on government sites, named one by one (not through the
@@ -16,10 +16,20 @@ OFFICIAL = {"国家统计局", "青岛市统计局", "山东省统计局", "城�
 WARN = {"zh": ("转载：", "未核对原文"), "en": ("copied on ", "original not checked")}
 
 
+WARN_SELF = {"zh": ("转载，未注明原始出处", "未核对原文"),
+             "en": ("a copy, original outlet not named", "original not checked")}
+
+
 def _assert_warned(src: dict, lang: str) -> None:
     cit = make_citation(src, lang)
     assert cit["link_is_copy"], (src["source_id"], cit)
     assert cit["warning"], src["source_id"]
+    if not src.get("carrier") and site_is_publisher(src["publisher"], cit["link"]):
+        # the site is the publisher: the copy is said to name no original outlet
+        assert src["publisher"] not in OFFICIAL
+        for word in WARN_SELF[lang]:
+            assert word in cit["publisher"], (src["source_id"], cit["publisher"])
+        return
     for word in WARN[lang]:
         assert word in cit["publisher"], (src["source_id"], cit["publisher"])
     assert cit["publisher"].startswith(src["publisher"])
@@ -125,6 +135,14 @@ def test_own_pages_carry_no_warning():
         cit = make_citation(src, "zh")
         assert cit["publisher"] == src["publisher"] and not cit["warning"]
         assert not cit["link_is_copy"]
+
+
+def test_a_site_named_as_publisher_is_a_copy_of_an_unnamed_original():
+    src = {"publisher": "网易号 163.com", "url": "https://www.163.com/dy/article/X.html",
+           "tier": "C"}
+    assert make_citation(src, "zh")["publisher"] == (
+        "网易号 163.com（转载，未注明原始出处，未核对原文）")
+    assert not site_is_publisher("国家统计局", "http://www.kbm75.com/news/1.html")
 
 
 def test_copy_without_any_address():
