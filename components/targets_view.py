@@ -15,6 +15,7 @@ import streamlit as st
 from metrics.citation import shown_note
 from metrics.derive import format_number
 from metrics.progress import STATUSES, Progress
+from metrics.query import ALL_INDUSTRIES
 from metrics.sections.base import Labeller
 from metrics.sections.targets import (deadline_words, due_words, proxy_words,
                                       rule_words, status_lines, status_words, target_row,
@@ -82,8 +83,8 @@ def render_target_card(view, lab: Labeller, p: Progress) -> None:
         if due:
             st.caption(md_escape(due))
         st.caption(md_escape(lab.t("targets_rule_line", rule=rule_words(lab, p))))
-        if view.industry not in ("ALL", p.target.industry_code):
-            st.caption(lab.t("targets_city_wide_all") if p.target.industry_code == "ALL"
+        if view.industry not in (ALL_INDUSTRIES, p.target.industry_code):
+            st.caption(lab.t("targets_city_wide_all") if p.target.industry_code == ALL_INDUSTRIES
                        else lab.t("targets_city_wide",
                                   industry=lab.industry(p.target.industry_code)))
         with st.popover(lab.t("source_details"), icon=":material/info:"):

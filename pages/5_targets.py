@@ -18,6 +18,7 @@ from components.section_labels import make_labeller
 from components.state import render_url_segmented
 from components.targets_view import render_rules, render_status_counts, render_target_cards
 from metrics.progress import STATUSES, count_statuses, derive_targets
+from metrics.query import ALL_INDUSTRIES
 from metrics.sections.targets import brief_section, build_targets_section, status_words
 
 view = render_frame("nav_targets")
@@ -35,7 +36,7 @@ render_status_counts(lab, counts)
 st.markdown(lab.t("targets_summary", n=len(progress), **counts,
                   no_actual=sum(p.actual is None for p in progress)))
 render_rules(lab)
-if view.industry != "ALL":
+if view.industry != ALL_INDUSTRIES:
     st.info(lab.t("targets_scope_notice", industry=industry_label(ds, view.industry, lang)),
             icon=":material/info:")
 status = render_url_segmented(
