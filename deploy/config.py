@@ -17,6 +17,9 @@ TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 PLACEHOLDER = re.compile(r"@([A-Z_]+)@")
 # The page Streamlit serves for every app URL; its inline scripts are allowed by hash.
 STREAMLIT_INDEX = Path(streamlit.__file__).resolve().parent / "static" / "index.html"
+# The app's own inline script (st.html): fits charts and tables to the page before printing.
+APP_INLINE_SCRIPTS = (Path(__file__).resolve().parent.parent / "components" / "assets"
+                      / "print.js",)
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 STREAMLIT_CONFIG = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
 STREAMLIT_DEFAULT_MAX_UPLOAD_MB = 200
@@ -109,10 +112,13 @@ class Settings:
 
 def inline_script_hashes(index_html: Path = STREAMLIT_INDEX) -> list[str]:
     """CSP hash sources for the inline scripts of Streamlit's index.html (one in 1.67:
-    ``window.prerenderReady = false``), so that script-src needs no 'unsafe-inline'."""
+    ``window.prerenderReady = false``) and for the app's own (the print script that
+    components/print_header.py puts in the page), so that script-src needs no 'unsafe-inline'."""
     text = index_html.read_text(encoding="utf-8")
+    bodies = INLINE_SCRIPT.findall(text)
+    bodies += [p.read_text(encoding="utf-8") for p in APP_INLINE_SCRIPTS]
     out = []
-    for body in INLINE_SCRIPT.findall(text):
+    for body in bodies:
         digest = hashlib.sha256(body.encode("utf-8")).digest()
         out.append(f"'sha256-{base64.b64encode(digest).decode()}'")
     return out
