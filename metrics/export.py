@@ -17,6 +17,8 @@ import zipfile
 
 import pandas as pd
 
+from metrics.citation import make_citation
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
@@ -106,6 +108,8 @@ XLSX_WORDS = {
     "title": "Title",
     "date": "Date",
     "url": "Link",
+    "carrier": "Copy read on",
+    "carrier_url": "Link to the copy",
     "tier": "Tier",
     "quote": "Quote",
     "section": "Section",
@@ -189,6 +193,15 @@ def source_quotes(model, column: str = "quote") -> dict[str, list[str]]:
     return out
 
 
+def _source_row(src: dict, lang: str, quotes: dict[str, list[str]]) -> list:
+    """A sources-sheet row, cited as on screen (metrics.citation): the publisher with the copy
+    warning when what was read is a copy; the original's link apart from the copy's."""
+    cited = make_citation(src, lang)
+    return [src["source_id"], cited["publisher"], src["title"], src["date_published"],
+            "" if cited["link_is_copy"] else cited["link"] or "", cited["carrier"],
+            cited["carrier_link"] or "", src["tier"], "\n".join(quotes.get(src["source_id"], []))]
+
+
 def make_xlsx_bytes(model, sources: list[dict], *, context: dict[str, str] | None = None,
                     words: dict[str, str] | None = None, made_on: str = "") -> bytes:
     """A workbook of one section: the data sheet (numbers typed, with number formats; units in
@@ -223,11 +236,9 @@ def make_xlsx_bytes(model, sources: list[dict], *, context: dict[str, str] | Non
 
     quotes = source_quotes(model)
     _write_rows(wb.create_sheet(w["sheet_sources"]),
-                [w[k] for k in ("source_id", "publisher", "title", "date", "url", "tier",
-                                "quote")],
-                [[s["source_id"], s["publisher"], s["title"], s["date_published"],
-                  s.get("url") or "", s["tier"], "\n".join(quotes.get(s["source_id"], []))]
-                 for s in sources])
+                [w[k] for k in ("source_id", "publisher", "title", "date", "url", "carrier",
+                                "carrier_url", "tier", "quote")],
+                [_source_row(s, model.lang, quotes) for s in sources])
     about = [[w["section"], model.title]]
     if model.period_label:
         about.append([w["period"], model.period_label])

@@ -222,7 +222,11 @@ def test_xlsx_of_a_section_holds_numbers_units_sources_and_filters(ds, obs):
     assert sheet.cell(2, 5).number_format == "#,##0.0"
     sources = list(wb["Sources"].iter_rows(min_row=2, values_only=True))
     assert [s[0] for s in sources] == list(model.source_ids)
-    assert all(s[1] and s[6] for s in sources)  # publisher and the quotes read from it
+    assert all(s[1] and s[8] for s in sources)  # publisher and the quotes read from it
+    # a copy's address never stands in the link column under the publisher's name
+    for s in sources:
+        if s[6]:
+            assert s[5] and s[4] != s[6]
     about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=2, values_only=True)}
     assert about["Industry"] == "All above-scale industry" and about["Data version"] == ds.version
 
@@ -257,3 +261,23 @@ def test_renderer_draws_chart_text_alternative_table_caption_and_downloads(tmp_p
     assert any("Source" in c.value for c in at.caption), [c.value for c in at.caption]
     keys = [b.proto.id for b in at.get("download_button")]
     assert len(keys) >= 2  # CSV and Excel (and the chart images where kaleido is installed)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_copy_link_under_an_official_name_in_any_table(ds, obs, lang):
+    """Every observation as the tables and exports show it: a copy's address is never in the
+    link column; when a row cites a copy, the publisher cell says so and names the carrier."""
+    from metrics.citation import is_official_publisher
+    from metrics.query import Figure
+    from metrics.sections.base import make_figure_rows
+
+    rows = make_figure_rows(make_labeller(ds, lang),
+                            [(Figure.from_row(r), None) for r in obs.to_dict("records")])
+    sources = ds.sources_by_id
+    for row in rows.to_dict("records"):
+        src = sources[row["source_id"]]
+        if src.get("carrier_url"):
+            assert row["url"] != src["carrier_url"]
+            assert row["carrier_url"] == src["carrier_url"] and row["carrier"]
+        if row["carrier"] and is_official_publisher(src["publisher"]):
+            assert row["carrier"] in row["publisher"], row["publisher"]

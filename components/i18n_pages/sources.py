@@ -2,6 +2,8 @@
 
 STRINGS = {
     "zh": {
+        "col_carrier": "转载网站",
+        "col_carrier_url": "转载链接",
         "cov_title": "数据覆盖情况",
         "cov_intro": "哪些指标、地区、时期和行业有已公布的数字，哪些没有：筛选前先看这里。"
                      "“缺”指按该指标的发布周期应有一期、但数据中没有收录的时期（可能已发布但尚未收录）。",
@@ -39,6 +41,8 @@ STRINGS = {
         "carrier_page": "转载页面",
     },
     "en": {
+        "col_carrier": "Copy read on",
+        "col_carrier_url": "Link to the copy",
         "cov_title": "Data coverage",
         "cov_intro": "Which indicators, regions, periods and industries have published figures, "
                      "and which do not: look here before filtering. A gap is a period the "

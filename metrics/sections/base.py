@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from metrics.citation import make_citation
 from metrics.derive import Gap, format_number
 from metrics.load import Dataset
 from metrics.query import Figure
@@ -47,8 +48,8 @@ FIGURE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("indicator", TEXT), ("region", TEXT), ("industry", TEXT), ("period", TEXT),
     ("value", NUMBER), ("qualifier", TEXT), ("unit", TEXT), ("period_note", TEXT),
     ("status", TEXT), ("gap_pp", NUMBER), ("derivation", TEXT), ("publisher", TEXT),
-    ("source_title", TEXT), ("source_date", DATE), ("url", URL), ("tier", TEXT),
-    ("quote", TEXT), ("indicator_id", TEXT), ("region_code", TEXT), ("industry_code", TEXT),
+    ("source_title", TEXT), ("source_date", DATE), ("url", URL), ("carrier", TEXT),
+    ("carrier_url", URL), ("tier", TEXT), ("quote", TEXT), ("indicator_id", TEXT), ("region_code", TEXT), ("industry_code", TEXT),
     ("source_id", TEXT))
 
 # Header keys that differ from 'col_<id>'.
@@ -76,6 +77,19 @@ def figure_columns(lab: Labeller, *, drop: Sequence[str] = (),
         if cid not in drop:
             spec.append((cid, kind))
     return columns(lab, spec)
+
+
+def source_cells(lab: Labeller, src: dict) -> dict[str, str]:
+    """The source columns of a row, cited as metrics.citation does on screen: the publisher
+    with the copy warning when what was read is a copy (国家统计局（转载：kbm75.com，未核对原文）),
+    ``url`` the original's address only, the copy's site and address in ``carrier`` and
+    ``carrier_url``."""
+    cited = make_citation(src, lab.lang, lab.ds.translation)
+    return {"publisher": cited["publisher"], "source_title": src["title"],
+            "source_date": src["date_published"],
+            "url": "" if cited["link_is_copy"] else cited["link"] or "",
+            "carrier": cited["carrier"], "carrier_url": cited["carrier_link"] or "",
+            "tier": src["tier"]}
 
 
 def qualifier_words(lab: Labeller, qualifier: str) -> str:
@@ -112,10 +126,12 @@ def make_figure_rows(lab: Labeller, rows: Iterable[tuple[Figure, Gap | None]],
     industries: dict[tuple[str, str], str] = {}
     periods: dict[tuple[str, str], str] = {}
     inferred_note = lab.t("period_inferred_note")
+    cited: dict[str, dict[str, str]] = {}
     records = []
     for fig, gap in rows:
         ind = indicators[fig.indicator_id]
-        src = sources[fig.source_id]
+        if fig.source_id not in cited:
+            cited[fig.source_id] = source_cells(lab, sources[fig.source_id])
         if fig.region_code not in regions:
             regions[fig.region_code] = lab.region(fig.region_code)
         ikey = (fig.industry_code, fig.indicator_id)
@@ -133,9 +149,7 @@ def make_figure_rows(lab: Labeller, rows: Iterable[tuple[Figure, Gap | None]],
             "unit": lab.unit(ind), "status": status_words(lab, fig),
             "gap_pp": gap.value_pp if gap else None,
             "derivation": gap_derivation(lab, gap) if gap else (fig.derivation or ""),
-            "source_id": fig.source_id, "publisher": src["publisher"],
-            "source_title": src["title"], "source_date": src["date_published"],
-            "url": src["url"] or "", "tier": src["tier"], "quote": fig.quote}
+            "source_id": fig.source_id, **cited[fig.source_id], "quote": fig.quote}
         if extra:
             record.update(extra(fig, gap))
         records.append(record)
@@ -173,6 +187,6 @@ def with_figure(model: SectionModel, fig) -> SectionModel:
     return replace(model, figure=None if fig is None else fig.to_dict())
 
 
-__all__ = ["Labeller", "FIGURE_COLUMNS", "figure_columns", "columns", "make_figure_rows",
+__all__ = ["Labeller", "source_cells", "FIGURE_COLUMNS", "figure_columns", "columns", "make_figure_rows",
            "qualifier_words", "gap_derivation", "view_filters", "make_model", "with_figure",
            "INTEGER", "NUMBER", "TEXT", "URL", "DATE"]

@@ -6,12 +6,13 @@ import re
 
 import pandas as pd
 
-from metrics.sections.base import TEXT, URL, Labeller, columns
+from metrics.sections.base import TEXT, URL, Labeller, columns, source_cells
 
 ENTITY_COLUMNS = (("entity_type", TEXT), ("entity_name", TEXT), ("entity_level", TEXT),
                   ("industry", TEXT), ("district", TEXT), ("year", TEXT), ("product", TEXT),
                   ("note", TEXT), ("publisher", TEXT), ("source_title", TEXT),
-                  ("source_date", TEXT), ("url", URL), ("tier", TEXT), ("quote", TEXT),
+                  ("source_date", TEXT), ("url", URL), ("carrier", TEXT), ("carrier_url", URL),
+                  ("tier", TEXT), ("quote", TEXT),
                   ("entity_id", TEXT), ("district_code", TEXT), ("source_id", TEXT))
 
 # Entities' notes name a product as 'Product: refrigerators. …'.
@@ -42,7 +43,7 @@ def make_entity_rows(lab: Labeller, entities: pd.DataFrame,
     sep = "、" if lab.lang == "zh" else "; "
     records = []
     for e in entities.to_dict("records"):
-        src = sources[e["source_id"]]
+        cells = source_cells(lab, sources[e["source_id"]])
         district = e["district_code"] or ""
         records.append({
             "entity_id": e["entity_id"], "entity_type": type_words(lab, e["entity_type"]),
@@ -53,9 +54,7 @@ def make_entity_rows(lab: Labeller, entities: pd.DataFrame,
             "district": lab.region(district) if district else lab.t(no_district),
             "year": "" if pd.isna(e["year"]) else str(int(e["year"])),
             "product": entity_product(e["note"]), "note": e["note"] or "",
-            "source_id": e["source_id"], "publisher": src["publisher"],
-            "source_title": src["title"], "source_date": src["date_published"],
-            "url": src["url"] or "", "tier": src["tier"], "quote": e["quote"]})
+            "source_id": e["source_id"], **cells, "quote": e["quote"]})
     return pd.DataFrame(records, columns=[c for c, _ in ENTITY_COLUMNS])
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from metrics.derive import format_number
 from metrics.progress import Progress
 from metrics.section import DATE, NUMBER, TEXT, URL, Column, SectionModel
-from metrics.sections.base import Labeller, qualifier_words
+from metrics.sections.base import Labeller, qualifier_words, source_cells
 
 # Comparators as printed in tables and CSV: signs, not ASCII ('=' would open a spreadsheet
 # formula and be exported as "'=").
@@ -62,6 +62,8 @@ TARGET_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("source_title", TEXT, "col_source_title"),
     ("source_date", DATE, "col_source_date"),
     ("url", URL, "col_url"),
+    ("carrier", TEXT, "col_carrier"),
+    ("carrier_url", URL, "col_carrier_url"),
     ("tier", TEXT, "col_tier"),
     ("quote", TEXT, "col_quote"),
     ("actual_source", TEXT, "targets_col_actual_source"),
@@ -246,8 +248,7 @@ def make_target_record(lab: Labeller, p: Progress) -> dict:
         "overdue": "" if p.due is None else lab.t("targets_yes" if p.due.overdue
                                                   else "targets_no"),
         "due_rule": due_rule_words(lab, p),
-        "publisher": src["publisher"], "source_title": src["title"],
-        "source_date": src["date_published"], "url": src["url"] or "", "tier": src["tier"],
+        **source_cells(lab, src),
         "quote": row["quote"],
         "actual_source": "" if a is None else ds.source(a.source_id)["title"],
         "source_id": row["source_id"],
