@@ -288,11 +288,8 @@ def render_trend_panel(view, choice: CockpitChoice, height: int) -> None:
     fig = make_trend_chart(chart_df, x_values=years, region_names=names, title=title,
                            x_title=t("axis_year", lang), y_title=t("axis_growth", lang),
                            no_figure_text=t("chart_no_figure", lang))
-    st.plotly_chart(style_for_cockpit(fig, choice.theme, title, height),
-                    key="cockpit_trend_chart", theme=None)
-    render_chart_alt(make_chart_alt(title, _series_points(chart_df, years, names), lang))
-    figs = [Figure.from_row(r) for _, r in trend.iterrows()]
-    render_source_caption(ds, [f.source_id for f in figs], lang, t("status_markers", lang))
+    _draw_series_chart(view, choice, fig, title, height, "cockpit_trend_chart",
+                       _series_points(chart_df, years, names), trend)
 
 
 def render_growth_panel(view, choice: CockpitChoice, height: int) -> None:
@@ -327,8 +324,16 @@ def render_growth_panel(view, choice: CockpitChoice, height: int) -> None:
                            y_title=t("growth_axis_rate", lang),
                            x_dates=period_end_dates(grid, ind["period_basis"]),
                            no_figure_text=t("chart_no_figure", lang))
-    st.plotly_chart(style_for_cockpit(fig, choice.theme, title, height),
-                    key="cockpit_growth_chart", theme=None)
-    render_chart_alt(make_chart_alt(title, _series_points(chart_df, x_values, names), lang))
-    figs = [Figure.from_row(r) for _, r in series.iterrows()]
-    render_source_caption(ds, [f.source_id for f in figs], lang, t("status_markers", lang))
+    _draw_series_chart(view, choice, fig, title, height, "cockpit_growth_chart",
+                       _series_points(chart_df, x_values, names), series)
+
+
+def _draw_series_chart(view, choice: CockpitChoice, fig, title: str, height: int, key: str,
+                       points, rows) -> None:
+    """A series chart in the cockpit's style, its text alternative (the plotted values) and
+    the source caption of the observations ``rows`` it plots."""
+    lang = view.lang
+    st.plotly_chart(style_for_cockpit(fig, choice.theme, title, height), key=key, theme=None)
+    render_chart_alt(make_chart_alt(title, points, lang))
+    figs = [Figure.from_row(r) for _, r in rows.iterrows()]
+    render_source_caption(view.ds, [f.source_id for f in figs], lang, t("status_markers", lang))
