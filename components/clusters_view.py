@@ -9,11 +9,13 @@ click does not, e.g. keyboard use).
 """
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 from functools import partial
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from metrics.clusters import (ANY, BOUNDARY_CREDIT, ENTITY_TYPES, LEVELS,
@@ -23,6 +25,7 @@ from metrics.clusters import (ANY, BOUNDARY_CREDIT, ENTITY_TYPES, LEVELS,
                               figure_industry, figure_periods, filter_entities,
                               load_district_geojson)
 from metrics.load import Dataset
+from metrics.memo import per_version
 from metrics.query import ALL_INDUSTRIES, LATEST
 from metrics.sections.base import with_figure
 from metrics.sections.clusters import (build_cluster_entities_section,
@@ -54,13 +57,14 @@ CARD_LIST_MAX = 8
 CARD_LIST_HEIGHT = 320
 
 
-@st.cache_data(show_spinner=False, max_entries=1)
+@functools.lru_cache(maxsize=1)
 def get_district_geojson() -> dict:
-    """The bundled district boundaries (83 KB), read once per server; DataError is not cached."""
+    """The bundled district boundaries (83 KB), read once per process and shared read-only (not
+    st.cache_data, which copies it on every hit); DataError is not cached."""
     return load_district_geojson()
 
 
-@st.cache_data(show_spinner=False, max_entries=1)
+@functools.lru_cache(maxsize=1)
 def get_label_points() -> dict[str, tuple[float, float]]:
     """Where each district's name is written on the map, from the bundled boundaries."""
     return district_label_points(load_district_geojson())
@@ -250,24 +254,26 @@ def _count_map_texts(view, choice: MapChoice, counts: pd.DataFrame,
             t("clusters_colorbar_count", lang, point=point), labels)
 
 
-def render_district_map(view, choice: MapChoice, geojson: dict, districts: list[str],
-                        counts: pd.DataFrame, figures: pd.DataFrame | None,
-                        located_sources: list[str], n_citywide: int):
-    """The map of the chosen measure, clickable, with its notes, sources and the boundary
-    credit; returns the source ids of what it colours and the map's figure.
+@dataclass(frozen=True)
+class DistrictMap:
+    """The district map of one view: figure, the sentence a screen reader reads, the sources
+    of what it colours and the note under it."""
 
-    With no district figure as of the chosen point, it says so and maps the entity counts.
-    """
-    ds, lang = view.ds, view.lang
-    names = {c: region_label(ds, c, lang) for c in districts}
+    fig: go.Figure
+    alt: str
+    sources: tuple[str, ...]
+    note: str
+
+
+@per_version
+def make_district_map(view, choice: MapChoice, districts: tuple[str, ...], counts: pd.DataFrame,
+                      figures: pd.DataFrame | None, located_sources: tuple[str, ...],
+                      n_citywide: int) -> DistrictMap:
+    """The map of the chosen measure (district figures, else entity counts), kept per data
+    version and view: the GeoJSON figure costs ~150 ms to build."""
+    names = {c: region_label(view.ds, c, view.lang) for c in districts}
+    lang = view.lang
     by_figure = choice.measure == "figure" and figures is not None
-    if choice.measure == "figure" and figures is None:
-        st.info(t("clusters_no_district_figures", lang), icon=":material/search_off:")
-    if by_figure and choice.figure_industry != view.industry:
-        st.caption(md_escape(t("clusters_figure_industry_fallback", lang,
-                               industry=industry_label(ds, view.industry, lang),
-                               fallback=figure_industry_label(
-                                   ds, ALL_INDUSTRIES, ds.indicator(choice.indicator), lang))))
     if by_figure:
         values, hovers, title, colorbar, sources, labels = _figure_map_texts(
             view, choice, figures, names)
@@ -276,20 +282,42 @@ def render_district_map(view, choice: MapChoice, geojson: dict, districts: list[
         values, hovers, title, colorbar, labels = _count_map_texts(view, choice, counts, names)
         sources, note = list(located_sources), t("clusters_count_note", lang, n=n_citywide)
     fig = make_district_map_chart(
-        geojson, locations=districts, values=values, hover_texts=hovers, title=title,
-        colorbar_title=colorbar, missing_label=t("clusters_no_figure", lang),
+        get_district_geojson(), locations=list(districts), values=values, hover_texts=hovers,
+        title=title, colorbar_title=colorbar, missing_label=t("clusters_no_figure", lang),
         integer_scale=not by_figure, labels=labels, label_points=get_label_points(),
         selected=None if choice.district == ANY else choice.district)
-    st.plotly_chart(fig, key=MAP_CHART_KEY, on_select=partial(_on_map_select, districts),
+    alt = f"{title}: " + "; ".join(h.replace("<br>", " ") for h in hovers)
+    return DistrictMap(fig, alt, tuple(sources), note)
+
+
+def render_district_map(view, choice: MapChoice, districts: list[str],
+                        counts: pd.DataFrame, figures: pd.DataFrame | None,
+                        located_sources: list[str], n_citywide: int):
+    """The map of the chosen measure, clickable, with its notes, sources and the boundary
+    credit; returns the source ids of what it colours and the map's figure.
+
+    With no district figure as of the chosen point, it says so and maps the entity counts.
+    """
+    ds, lang = view.ds, view.lang
+    by_figure = choice.measure == "figure" and figures is not None
+    if choice.measure == "figure" and figures is None:
+        st.info(t("clusters_no_district_figures", lang), icon=":material/search_off:")
+    if by_figure and choice.figure_industry != view.industry:
+        st.caption(md_escape(t("clusters_figure_industry_fallback", lang,
+                               industry=industry_label(ds, view.industry, lang),
+                               fallback=figure_industry_label(
+                                   ds, ALL_INDUSTRIES, ds.indicator(choice.indicator), lang))))
+    drawn = make_district_map(view, choice, tuple(districts), counts, figures,
+                              tuple(located_sources), n_citywide)
+    st.plotly_chart(drawn.fig, key=MAP_CHART_KEY, on_select=partial(_on_map_select, districts),
                     selection_mode="points", config=MAP_CONFIG)
-    st.html(f'<p class="sr-only">{html.escape(title)}: ' + html.escape(
-        "; ".join(h.replace("<br>", " ") for h in hovers)) + "</p>")
-    if sources:
-        render_source_caption(ds, sources, lang, note)
+    st.html(f'<p class="sr-only">{html.escape(drawn.alt)}</p>')
+    if drawn.sources:
+        render_source_caption(ds, list(drawn.sources), lang, drawn.note)
     else:
-        st.caption(md_escape(note))
+        st.caption(md_escape(drawn.note))
     st.caption(t("clusters_attribution", lang, credit=BOUNDARY_CREDIT))
-    return sources, fig
+    return list(drawn.sources), drawn.fig
 
 
 def render_district_card(view, choice: MapChoice, located: pd.DataFrame,

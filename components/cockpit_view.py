@@ -23,6 +23,7 @@ from metrics.growth import (derive_series, growth_indicators, period_end_dates, 
                             series_years, trim_grid)
 from metrics.overview import Overview, derive_overview, derive_trend
 from metrics.paths import REPO_ROOT
+from metrics.memo import per_version
 from metrics.query import BENCHMARK_REGIONS, CITY, LATEST, Figure
 
 from components import keys
@@ -271,49 +272,70 @@ def _series_points(df: pd.DataFrame, x_values: Sequence[str], codes: dict[str, s
     return out
 
 
-def render_trend_panel(view, choice: CockpitChoice, height: int) -> None:
+@dataclass(frozen=True)
+class SeriesPanel:
+    """A cockpit series chart ready to draw: the styled figure, its text alternative and the
+    sources of the observations it plots (none for an empty chart)."""
+
+    fig: go.Figure
+    alt: str
+    source_ids: tuple[str, ...]
+
+
+def _series_panel(fig, title: str, theme: str, height: int, lang: str, points,
+                  rows: pd.DataFrame) -> SeriesPanel:
+    figs = [Figure.from_row(r) for _, r in rows.iterrows()]
+    return SeriesPanel(style_for_cockpit(fig, theme, title, height),
+                       make_chart_alt(title, points, lang), tuple(f.source_id for f in figs))
+
+
+@per_version
+def make_trend_panel(ds, obs, industry: str, up_to: int | None, lang: str, theme: str,
+                     height: int) -> SeriesPanel:
     """The overview's trend: full-year value-added growth, Qingdao against Shandong and
-    China."""
-    lang, ds = view.lang, view.ds
+    China (kept per data version and view: restyling a figure costs ~100 ms)."""
     regions = (CITY, *BENCHMARK_REGIONS)
-    trend = derive_trend(view.obs, view.industry, regions, view.up_to)
-    title = t("trend_title", lang, industry=industry_label(ds, view.industry, lang))
+    trend = derive_trend(obs, industry, regions, up_to)
+    title = t("trend_title", lang, industry=industry_label(ds, industry, lang))
     if trend.empty:
-        st.plotly_chart(style_for_cockpit(make_empty_chart(t("trend_empty", lang)), choice.theme,
-                                          title, 300), key="cockpit_trend_chart", theme=None)
-        return
+        return SeriesPanel(style_for_cockpit(make_empty_chart(t("trend_empty", lang)), theme,
+                                             title, 300), "", ())
     chart_df = trend.assign(x=trend["year"].astype(str), label=trend["year"].astype(str))
     years = sorted(chart_df["x"].unique())
     names = {r: region_label(ds, r, lang) for r in regions}
     fig = make_trend_chart(chart_df, x_values=years, region_names=names, title=title,
                            x_title=t("axis_year", lang), y_title=t("axis_growth", lang),
                            no_figure_text=t("chart_no_figure", lang))
-    _draw_series_chart(view, choice, fig, title, height, "cockpit_trend_chart",
-                       _series_points(chart_df, years, names), trend)
+    return _series_panel(fig, title, theme, height, lang, _series_points(chart_df, years, names),
+                         trend)
 
 
-def render_growth_panel(view, choice: CockpitChoice, height: int) -> None:
-    """The growth page's time view for the chosen indicator over the last few years: Qingdao,
-    Shandong and China on the full period grid (a missing period is a gap, never joined)."""
-    lang, ds = view.lang, view.ds
-    if not choice.indicator:
-        return
-    ind = ds.indicator(choice.indicator)
+def render_trend_panel(view, choice: CockpitChoice, height: int) -> None:
+    """The overview's trend panel (:func:`make_trend_panel`)."""
+    _draw_series_panel(view, make_trend_panel(view.ds, view.obs, view.industry, view.up_to,
+                                              view.lang, choice.theme, height),
+                       "cockpit_trend_chart")
+
+
+@per_version
+def make_growth_panel(ds, obs, indicator: str, industry: str, up_to: int | None, lang: str,
+                      theme: str, height: int) -> SeriesPanel | str:
+    """The growth page's time view for ``indicator`` over the last few years: Qingdao,
+    Shandong and China on the full period grid (a missing period is a gap, never joined); the
+    'no figure' message when there is none."""
+    ind = ds.indicator(indicator)
     regions = (CITY, *BENCHMARK_REGIONS)
-    years = series_years(view.obs, choice.indicator, view.up_to)
+    years = series_years(obs, indicator, up_to)
     year_to = years[-1] if years else 0
     year_from = max(years[0], year_to - GROWTH_YEARS + 1) if years else 0
-    series = derive_series(view.obs, choice.indicator, view.industry, regions, year_from,
-                           year_to, view.up_to)
-    industry = figure_industry_label(ds, view.industry, ind, lang)
-    indicator_name = ds.name("indicators", choice.indicator, lang)
-    title = t("cockpit_growth_years", lang, indicator=indicator_name, industry=industry,
+    series = derive_series(obs, indicator, industry, regions, year_from, year_to, up_to)
+    industry_name = figure_industry_label(ds, industry, ind, lang)
+    indicator_name = ds.name("indicators", indicator, lang)
+    title = t("cockpit_growth_years", lang, indicator=indicator_name, industry=industry_name,
               basis=t(f"growth_basis_{ind['period_basis']}", lang),
               years=f"{year_from}-{year_to}" if year_from != year_to else f"{year_to}")
     if series.empty:
-        st.info(t("cockpit_no_growth", lang, industry=industry, indicator=indicator_name),
-                icon=":material/search_off:")
-        return
+        return t("cockpit_no_growth", lang, industry=industry_name, indicator=indicator_name)
     grid = trim_grid(period_grid(ind["period_basis"], year_from, year_to), series)
     labels = {p: period_label(p, ind, lang) for p in grid}
     chart_df = series.assign(x=series["period"].map(labels), label=series["period"].map(labels))
@@ -324,16 +346,27 @@ def render_growth_panel(view, choice: CockpitChoice, height: int) -> None:
                            y_title=t("growth_axis_rate", lang),
                            x_dates=period_end_dates(grid, ind["period_basis"]),
                            no_figure_text=t("chart_no_figure", lang))
-    _draw_series_chart(view, choice, fig, title, height, "cockpit_growth_chart",
-                       _series_points(chart_df, x_values, names), series)
+    return _series_panel(fig, title, theme, height, lang,
+                         _series_points(chart_df, x_values, names), series)
 
 
-def _draw_series_chart(view, choice: CockpitChoice, fig, title: str, height: int, key: str,
-                       points, rows) -> None:
+def render_growth_panel(view, choice: CockpitChoice, height: int) -> None:
+    """The growth panel (:func:`make_growth_panel`), or why it has no figure."""
+    if not choice.indicator:
+        return
+    panel = make_growth_panel(view.ds, view.obs, choice.indicator, view.industry, view.up_to,
+                              view.lang, choice.theme, height)
+    if isinstance(panel, str):
+        st.info(panel, icon=":material/search_off:")
+        return
+    _draw_series_panel(view, panel, "cockpit_growth_chart")
+
+
+def _draw_series_panel(view, panel: SeriesPanel, key: str) -> None:
     """A series chart in the cockpit's style, its text alternative (the plotted values) and
-    the source caption of the observations ``rows`` it plots."""
+    the source caption of the observations it plots."""
     lang = view.lang
-    st.plotly_chart(style_for_cockpit(fig, choice.theme, title, height), key=key, theme=None)
-    render_chart_alt(make_chart_alt(title, points, lang))
-    figs = [Figure.from_row(r) for _, r in rows.iterrows()]
-    render_source_caption(view.ds, [f.source_id for f in figs], lang, t("status_markers", lang))
+    st.plotly_chart(panel.fig, key=key, theme=None)
+    if panel.alt:
+        render_chart_alt(panel.alt)
+        render_source_caption(view.ds, list(panel.source_ids), lang, t("status_markers", lang))

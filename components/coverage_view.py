@@ -2,11 +2,14 @@
 per indicator and region, and regions per division (see metrics.coverage)."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
 from metrics.coverage import (GridReport, derive_division_coverage, derive_grid_report,
                               derive_period_coverage, region_order)
+from metrics.memo import per_version
 from metrics.periods import label_period
 from metrics.query import CITY, COUNTRY, PROVINCE
 
@@ -14,10 +17,12 @@ from components.i18n import t
 from components.labels import format_value, industry_label, region_label
 from components.provenance import render_source_caption
 
-# Cell colours: a figure, a gap, nothing at all (light enough for black text, both themes).
-_FILLED, _GAP, _NONE = "background-color: #d9efe0", "background-color: #f8d7d3", "color: #888"
+# Cell classes (colours in components/assets/app.css, dark text on light fills in both themes,
+# at least 7:1): a figure, a gap, nothing at all. The words in the cell say the same.
+_FILLED, _GAP, _NONE = "cov-filled", "cov-gap", "cov-none"
 
 
+@per_version
 def _grid_table(ds, report: GridReport, lang: str) -> pd.DataFrame:
     """One row per period of the grid, one column per region: the value, or 'gap'."""
     ind = ds.indicator(report.indicator_id)
@@ -33,41 +38,41 @@ def _grid_table(ds, report: GridReport, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _style_gaps(table: pd.DataFrame, lang: str, first_col: bool = True):
+def _cell_class(text: str, gap: str) -> str:
+    if text in ("", "—"):
+        return _NONE
+    return _GAP if gap in text else _FILLED
+
+
+@per_version
+def make_coverage_table_html(table: pd.DataFrame, lang: str, caption: str,
+                             first_col: bool = True) -> str:
+    """A coverage matrix as an HTML table (every cell escaped): the row names as row headers,
+    each cell coloured by what it holds. HTML, not a styled st.dataframe: pandas' Styler cost
+    ~130 ms a rerun on this page, and the whole table prints."""
     gap = t("cov_gap", lang)
-
-    def colour(value: object) -> str:
-        text = str(value)
-        if text in ("", "—"):
-            return _NONE
-        return _GAP if gap in text else _FILLED
-    cols = list(table.columns[1:] if first_col else table.columns)
-    return table.style.map(colour, subset=cols)
-
-
-# Coverage is counted once per data version and filter (the observations are the same for every
-# session); the frame itself is not hashed (leading underscore), the version names it.
-@st.cache_data(max_entries=64, show_spinner=False)
-def _grid_report(version: str, up_to: int | None, _obs: pd.DataFrame) -> GridReport:
-    return derive_grid_report(_obs, up_to=up_to)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _period_coverage(version: str, industry: str, up_to: int | None,
-                     _obs: pd.DataFrame) -> pd.DataFrame:
-    return derive_period_coverage(_obs, industry, up_to=up_to)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _division_coverage(version: str, up_to: int | None, _obs: pd.DataFrame,
-                       _industries: pd.DataFrame) -> pd.DataFrame:
-    return derive_division_coverage(_obs, _industries, up_to=up_to)
+    cols = list(table.columns)
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in cols)
+    body = []
+    for row in table.itertuples(index=False):
+        cells = []
+        for i, value in enumerate(row):
+            text = html.escape(str(value))
+            if i == 0 and first_col:
+                cells.append(f'<th scope="row">{text}</th>')
+            else:
+                cells.append(f'<td class="{_cell_class(str(value), gap)}">{text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<div class="qd-cov-wrap" tabindex="0" role="region" '
+            f'aria-label="{html.escape(caption)}"><table class="qd-cov-table">'
+            f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def render_grid_report(view) -> None:
     """Qingdao, Shandong and China, every month since January 2023: filled and gap months."""
     ds, lang = view.ds, view.lang
-    report = _grid_report(ds.version, view.up_to, view.obs)
+    report = derive_grid_report(view.obs, up_to=view.up_to)
     name = ds.name("indicators", report.indicator_id, lang)
     if not report.grid:
         st.info(t("cov_grid_empty", lang, indicator=name, first=2023))
@@ -77,8 +82,8 @@ def render_grid_report(view) -> None:
                          last=label_period(report.grid[-1], report.basis, lang),
                          industry=industry_label(ds, report.industry_code, lang)) + "**")
     st.caption(t("cov_grid_note", lang))
-    table = _grid_table(ds, report, lang)
-    st.dataframe(_style_gaps(table, lang), hide_index=True, height=300)
+    st.html(make_coverage_table_html(_grid_table(ds, report, lang), lang,
+                                     t("cov_grid_caption", lang, indicator=name)))
     sep = "、" if lang == "zh" else ", "
     lines = []
     for r in report.regions:
@@ -93,6 +98,7 @@ def render_grid_report(view) -> None:
     render_source_caption(ds, report.source_ids, lang)
 
 
+@per_version
 def make_indicator_matrix(ds, coverage: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Indicators down, regions across: 'n' periods, '· gap k' when some are missing."""
     if coverage.empty:
@@ -114,6 +120,7 @@ def make_indicator_matrix(ds, coverage: pd.DataFrame, lang: str) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+@per_version
 def make_indicator_details(ds, coverage: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per indicator and region: basis, count, first, last and the gap periods."""
     sep = "、" if lang == "zh" else ", "
@@ -132,6 +139,7 @@ def make_indicator_details(ds, coverage: pd.DataFrame, lang: str) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
+@per_version
 def make_division_matrix(ds, counts: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Divisions down, regions across: the number of figures, '—' for none."""
     regions = region_order(counts.columns, ds["regions"])
@@ -156,22 +164,22 @@ def render_coverage(view) -> None:
     st.caption(t("cov_intro", lang))
     render_grid_report(view)
 
-    coverage = _period_coverage(ds.version, view.industry, view.up_to, view.obs)
+    coverage = derive_period_coverage(view.obs, view.industry, up_to=view.up_to)
     st.markdown("**" + t("cov_ind_head", lang,
                          industry=industry_label(ds, view.industry, lang)) + "**")
     st.caption(t("cov_ind_note", lang))
     matrix = make_indicator_matrix(ds, coverage, lang)
     if not matrix.empty:
-        st.dataframe(_style_gaps(matrix, lang), hide_index=True, height=320)
+        st.html(make_coverage_table_html(matrix, lang, t("cov_ind_caption", lang)))
         with st.expander(t("cov_ind_detail", lang)):
             st.dataframe(make_indicator_details(ds, coverage, lang), hide_index=True)
 
-    counts = _division_coverage(ds.version, view.up_to, view.obs, ds["industries"])
+    counts = derive_division_coverage(view.obs, ds["industries"], up_to=view.up_to)
     st.markdown("**" + t("cov_div_head", lang) + "**")
     st.caption(t("cov_div_note", lang))
     have = {reg: int((counts[reg] > 0).sum()) if reg in counts else 0
             for reg in (COUNTRY, PROVINCE, CITY)}
     st.caption(t("cov_div_summary", lang, n_div=len(counts), n_cn=have[COUNTRY],
                  n_sd=have[PROVINCE], n_qd=have[CITY]))
-    st.dataframe(_style_gaps(make_division_matrix(ds, counts, lang), lang), hide_index=True,
-                 height=320)
+    st.html(make_coverage_table_html(make_division_matrix(ds, counts, lang), lang,
+                                     t("cov_div_caption", lang)))

@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.load import Dataset, load_sidecar, open_version
+from metrics.memo import register_owner
 from metrics.paths import DATA_DIR
 from metrics.query import enrich_observations, register_index, register_scan
 from metrics.store import (MANIFEST_NAME, current_version_id, list_versions, resolve_current,
@@ -83,6 +84,9 @@ def get_loaded(version_id: str | None = None) -> Loaded:
                 ds = open_version(folder, root)
                 obs = enrich_observations(ds)
                 register_index(obs)  # once per version: pages select series by key
+                # results derived from the version's tables are kept once per version
+                for owner in (ds, *ds.tables.values()):
+                    register_owner(owner)
                 if ds.scan is not None:
                     register_scan(obs, ds.scan)
                 hit = Loaded(ds, obs)

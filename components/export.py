@@ -17,17 +17,23 @@ def render_zip_download(view, model: SectionModel, key: str, *, description: str
     """A download of the section's rows as a zip: the CSV (the same bytes as its CSV button),
     its metadata and a readme."""
     context = export_context(view, model)
-    csv_bytes = make_csv_bytes(model.labelled(), context)
-    sources = [view.ds.source(s) for s in model.source_ids]
-    words = {k: t(f"readme_{k}", view.lang) for k in ("rows", "encoding", "cite", "sources",
-                                                      "repost")}
-    readme = make_readme(model.title, description, model.data_version, context, len(model.rows),
-                         sources, words, lang=view.lang, translate=view.ds.translation)
-    meta = {**metadata, "data_version": model.data_version, "built_at": view.ds.built_at,
-            "filters": context, "rows": len(model.rows)}
     name = file_stem(model)
-    st.download_button(t("download_zip", view.lang),
-                       data=make_zip_bytes(name, csv_bytes, meta, readme),
+    lang, ds = view.lang, view.ds
+
+    def bundle() -> bytes:
+        # made when clicked: a rerun only draws the button
+        csv_bytes = make_csv_bytes(model.labelled(), context)
+        sources = [ds.source(s) for s in model.source_ids]
+        words = {k: t(f"readme_{k}", lang) for k in ("rows", "encoding", "cite", "sources",
+                                                      "repost")}
+        readme = make_readme(model.title, description, model.data_version, context,
+                             len(model.rows), sources, words, lang=lang,
+                             translate=ds.translation)
+        meta = {**metadata, "data_version": model.data_version, "built_at": ds.built_at,
+                "filters": context, "rows": len(model.rows)}
+        return make_zip_bytes(name, csv_bytes, meta, readme)
+
+    st.download_button(t("download_zip", lang), data=bundle,
                        file_name=f"{name}.zip", mime="application/zip", key=key,
                        help=t("download_help", view.lang), on_click="ignore",
                        icon=":material/folder_zip:")

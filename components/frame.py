@@ -7,7 +7,7 @@ server ran the page without the frame). The sidebar's own page list is switched 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -71,7 +71,7 @@ class View:
     point: str
     # Top-of-page slot for notices about the link (filled by render_footer, after every control
     # of the page has read its URL value).
-    notices: object = None
+    notices: object = field(default=None, compare=False)
 
     @property
     def up_to(self) -> int | None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics.load import Dataset
+from metrics.memo import per_version
 from metrics.query import ALL_INDUSTRIES, LATEST, available_points
 
 from components import keys
@@ -77,10 +78,15 @@ class Param:
 
 def industry_options(ds: Dataset) -> list[str]:
     """Industry codes in filter order."""
+    return list(_industry_order(ds))
+
+
+@per_version
+def _industry_order(ds: Dataset) -> tuple[str, ...]:
     ind = ds["industries"]
     rank = {lvl: i for i, lvl in enumerate(INDUSTRY_ORDER)}
     ordered = ind.assign(r=ind["level"].map(rank)).sort_values(["r", "industry_code"])
-    return list(ordered["industry_code"])
+    return tuple(ordered["industry_code"])
 
 
 def period_options(obs: pd.DataFrame) -> list[str]:

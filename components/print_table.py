@@ -12,9 +12,11 @@ import html
 import streamlit as st
 
 from metrics.brief import brief_table, plain_title
+from metrics.memo import per_version
 from metrics.section import SectionModel
 
 
+@per_version
 def make_print_table_html(model: SectionModel) -> str:
     """Every row of the model's figure columns as an HTML table, all text escaped."""
     table = brief_table(model, max_rows=None)

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from metrics.export import export_file_stem, make_csv_bytes, make_xlsx_bytes, XLSX_WORDS
+from metrics.memo import per_version
 from metrics.query import Figure
 from metrics.section import SectionModel
 
@@ -56,10 +57,14 @@ def view_link(model: SectionModel) -> str:
 
 def make_text_alternative(view, model: SectionModel) -> str:
     """The chart's values as one sentence per figure, for screen readers (HTML, escaped)."""
+    return _text_alternative(model, view.lang)
+
+
+@per_version
+def _text_alternative(model: SectionModel, lang: str) -> str:
     rows = model.rows
     if rows.empty or "value" not in rows.columns:
         return ""
-    lang = view.lang
     lines = []
     for r in rows.head(MAX_SPOKEN_ROWS).to_dict("records"):
         if pd.isna(r["value"]):
@@ -73,6 +78,19 @@ def make_text_alternative(view, model: SectionModel) -> str:
     head = t("sr_chart_summary", lang, title=model.title, n=len(rows))
     sep = "；" if lang == "zh" else "; "
     return f'<p class="sr-only">{html.escape(head + " " + sep.join(lines))}</p>'
+
+
+@per_version
+def make_plotly_figure(model: SectionModel) -> go.Figure:
+    """The model's figure as a plotly Figure (validated once; shared read-only: streamlit only
+    serialises it)."""
+    return go.Figure(model.figure)
+
+
+@per_version
+def make_display_frame(model: SectionModel) -> pd.DataFrame:
+    """The model's rows as the screen shows them (labels, numbers as published)."""
+    return for_display(model.labelled())
 
 
 def render_downloads(view, model: SectionModel, key: str) -> None:
@@ -89,7 +107,11 @@ def render_downloads(view, model: SectionModel, key: str) -> None:
         sources = [{**ds.source(s), "source_id": s} for s in model.source_ids]
         return make_xlsx_bytes(linked, sources, words=words, made_on=made)
 
-    buttons = [(t("download_csv", lang), make_csv_bytes(model.labelled(), context), "csv",
+    def csv() -> bytes:
+        return make_csv_bytes(model.labelled(), context)
+
+    # every file is made when clicked (a callable): a rerun only draws the buttons
+    buttons = [(t("download_csv", lang), csv, "csv",
                 "text/csv", ":material/download:", t("download_help", lang)),
                (t("download_xlsx", lang), xlsx, "xlsx", MIME_XLSX, ":material/table_view:",
                 t("download_xlsx_help", lang))]
@@ -125,7 +147,7 @@ def render_section(view, model: SectionModel, *, key: str, heading: bool = False
         st.caption(md_escape(model.intro))
     if show_chart and model.figure is not None:
         # A Figure, not the dict: streamlit refuses a dict with no traces (an empty chart).
-        st.plotly_chart(go.Figure(model.figure), key=f"{key}_chart", **(chart_kwargs or {}))
+        st.plotly_chart(make_plotly_figure(model), key=f"{key}_chart", **(chart_kwargs or {}))
         alt = make_text_alternative(view, model)
         if alt:
             st.html(alt)
@@ -133,7 +155,7 @@ def render_section(view, model: SectionModel, *, key: str, heading: bool = False
         render_source_popover(view.ds, details, lang, derivations)
     if table != "hidden":
         config = {c.label: st.column_config.LinkColumn() for c in model.columns if c.kind == "url"}
-        frame = for_display(model.labelled())
+        frame = make_display_frame(model)
         if table == "shown":
             st.dataframe(frame, hide_index=True, column_config={**config, **(column_config or {})})
             render_print_table(model)  # the grid's printed twin: every row, page-wide

@@ -5,6 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.derive import format_number
+from metrics.memo import per_version
+from metrics.query import ALL_INDUSTRIES, limit_rows, select
+from metrics.section import SectionModel
+from metrics.sections.data import build_observations_section, build_table_section, search_rows
 
 from components.i18n import t
 
@@ -24,6 +28,24 @@ def for_display(df: pd.DataFrame) -> pd.DataFrame:
         elif out[col].dtype == object:
             out[col] = out[col].map(lambda v: "" if v is None else str(v))
     return out
+
+
+@per_version
+def make_data_table(lab, obs: pd.DataFrame, table_name: str, industry: str, up_to: int | None,
+                    query: str, title: str, filters: dict[str, str], stem: tuple[str, ...],
+                    limit: int) -> tuple[SectionModel, tuple[int, int] | None]:
+    """The data page's table of ``table_name`` under the filters and the search, and
+    (rows shown, rows in all) when the observations were capped at ``limit``; kept per data
+    version and view. Observations follow the industry and period filters."""
+    capped = None
+    if table_name == "observations":
+        code = None if industry == ALL_INDUSTRIES else industry
+        rows, total = limit_rows(select(obs, industry_code=code, up_to=up_to), query, limit)
+        capped = (len(rows), total) if total > len(rows) else None
+        model = build_observations_section(lab, rows, title, filters, stem)
+    else:
+        model = build_table_section(lab, lab.ds[table_name], table_name, title, filters, stem)
+    return search_rows(model, for_display(model.labelled()), query), capped
 
 
 def make_versions_table(folder, lang: str) -> pd.DataFrame:

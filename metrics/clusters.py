@@ -25,6 +25,7 @@ from metrics.paths import GEO_DIR, rel_to_repo
 from metrics.load import Dataset
 from metrics.query import ALL_INDUSTRIES, Figure, known_by
 from metrics.validate import DataError
+from metrics.memo import per_version
 
 ANY = "all"
 ENTITY_TYPES = ("cluster", "park", "base", "lighthouse_factory", "innovation_centre", "platform",
@@ -79,6 +80,7 @@ def matches_industry(codes: Iterable[str], industry: str) -> bool:
     return bool(tags & set(GROUP_DIVISIONS.get(industry, ())))
 
 
+@per_version
 def filter_entities(entities: pd.DataFrame, *, entity_type: str = ANY, level: str = ANY,
                     industry: str = ALL_INDUSTRIES, up_to: int | None = None,
                     published: pd.Series | None = None) -> pd.DataFrame:
@@ -118,6 +120,7 @@ def known_mask(entities: pd.DataFrame, up_to: int,
                      index=entities.index, dtype=bool)
 
 
+@per_version
 def entity_publication_dates(ds: Dataset) -> pd.Series:
     """The date of each entity's source, by entity_id (for :func:`known_mask`)."""
     dates = ds["sources"].set_index("source_id")["date_published"]
@@ -133,6 +136,7 @@ def count_recognised_after(entities: pd.DataFrame, up_to: int | None,
     return int((~known_mask(entities, up_to, published)).sum())
 
 
+@per_version
 def split_located(entities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(entities placed in a district, city-wide or multi-city entities with no district)."""
     located = entities["district_code"].notna()
@@ -140,6 +144,7 @@ def split_located(entities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             entities[~located].reset_index(drop=True))
 
 
+@per_version
 def derive_district_counts(entities: pd.DataFrame, districts: Sequence[str]) -> pd.DataFrame:
     """Entities per district: ``region_code``, ``total`` and one column per entity type.
 
@@ -156,6 +161,7 @@ def derive_district_counts(entities: pd.DataFrame, districts: Sequence[str]) -> 
 
 # --- District figures --------------------------------------------------------------------------
 
+@per_version
 def district_observations(obs: pd.DataFrame, districts: Sequence[str],
                           up_to: int | None = None) -> pd.DataFrame:
     """Observations of the ``districts`` for periods ending by ``up_to`` (None: all)."""
@@ -165,6 +171,7 @@ def district_observations(obs: pd.DataFrame, districts: Sequence[str],
     return rows
 
 
+@per_version
 def figure_industry(obs: pd.DataFrame, districts: Sequence[str], industry: str,
                     up_to: int | None = None) -> str:
     """The industry whose district figures are mapped: the filter's, when any district publishes
@@ -173,6 +180,7 @@ def figure_industry(obs: pd.DataFrame, districts: Sequence[str], industry: str,
     return industry if (rows["industry_code"] == industry).any() else ALL_INDUSTRIES
 
 
+@per_version
 def figure_indicators(obs: pd.DataFrame, districts: Sequence[str], industry: str,
                       up_to: int | None = None) -> list[str]:
     """Indicators with at least one district figure for ``industry``, the headline ones first."""
@@ -192,6 +200,7 @@ def _districts_per_period(obs: pd.DataFrame, districts: Sequence[str], indicator
             .reset_index())
 
 
+@per_version
 def figure_periods(obs: pd.DataFrame, districts: Sequence[str], indicator_id: str,
                    industry: str, up_to: int | None = None) -> list[str]:
     """Periods with a district figure for the indicator and industry, newest first."""
@@ -199,6 +208,7 @@ def figure_periods(obs: pd.DataFrame, districts: Sequence[str], indicator_id: st
     return list(per.sort_values(["end", "period"], ascending=False)["period"])
 
 
+@per_version
 def default_figure_period(obs: pd.DataFrame, districts: Sequence[str], indicator_id: str,
                           industry: str, up_to: int | None = None) -> str | None:
     """The period in which most districts publish the indicator; among equals the one with more
@@ -210,6 +220,7 @@ def default_figure_period(obs: pd.DataFrame, districts: Sequence[str], indicator
     return str(best["period"])
 
 
+@per_version
 def default_figure_indicator(obs: pd.DataFrame, districts: Sequence[str], industry: str,
                              up_to: int | None = None) -> str | None:
     """The indicator whose best period covers the most districts (the headline one of equals)."""
@@ -221,6 +232,7 @@ def default_figure_indicator(obs: pd.DataFrame, districts: Sequence[str], indust
     return best
 
 
+@per_version
 def derive_district_figures(obs: pd.DataFrame, districts: Sequence[str], indicator_id: str,
                             industry: str, period: str) -> pd.DataFrame:
     """One row per district: ``region_code``, ``value`` (NaN where no figure is published) and
@@ -234,6 +246,7 @@ def derive_district_figures(obs: pd.DataFrame, districts: Sequence[str], indicat
                          "figure": figures}).astype({"value": "float64"})
 
 
+@per_version
 def district_figures(obs: pd.DataFrame, district: str, up_to: int | None = None) -> list[Figure]:
     """Every figure published for one district by ``up_to``, by indicator then period."""
     rows = district_observations(obs, [district], up_to)

@@ -26,6 +26,7 @@ from metrics.load import Dataset
 from metrics.query import known_by  # noqa: F401  (re-exported: used by tests and pages)
 from metrics.query import (ALL_INDUSTRIES, BENCHMARK_REGIONS, CITY, COUNTRY, PROVINCE, WORLD,
                            Figure, latest_figure, same_period_figure, select)
+from metrics.memo import per_version
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,7 @@ def derive_context(obs: pd.DataFrame, fig: Figure, kind: str,
     return tuple(out)
 
 
+@per_version
 def derive_section(obs: pd.DataFrame, section: Section, industry: str,
                    up_to: int | None) -> SectionCounts:
     """The section's tiles as of ``up_to``: Qingdao's figure for ``industry`` where published,
@@ -252,6 +254,7 @@ def _kind(obs: pd.DataFrame, indicator_id: str) -> str:
     return str(kinds.iloc[0]) if len(kinds) else ""
 
 
+@per_version
 def derive_sections(obs: pd.DataFrame, sections: tuple[Section, ...], industry: str,
                     up_to: int | None) -> list[SectionCounts]:
     """:func:`derive_section` for each of ``sections``."""
@@ -267,6 +270,7 @@ def period_date(period: str, end: int) -> pd.Timestamp:
     return start + pd.offsets.MonthEnd(0)
 
 
+@per_version
 def derive_timeline(obs: pd.DataFrame, indicator_id: str, up_to: int | None,
                     regions: tuple[str, ...] = TIMELINE_REGIONS) -> pd.DataFrame:
     """Every published figure of a count for ``regions`` (industry ALL) as of ``up_to``, with
@@ -277,6 +281,7 @@ def derive_timeline(obs: pd.DataFrame, indicator_id: str, up_to: int | None,
     return rows.assign(date=dates).sort_values(["region_code", "date"]).reset_index(drop=True)
 
 
+@per_version
 def timeline_indicators(obs: pd.DataFrame, sections: list[SectionCounts] | tuple[Section, ...],
                         up_to: int | None) -> list[str]:
     """The section indicators with two or more Qingdao figures as of ``up_to``: counts that
@@ -302,6 +307,7 @@ class EntitySelection:
     other_industries: int = 0  # tagged with other industries
 
 
+@per_version
 def derive_entities(ds: Dataset, entity_types: tuple[str, ...], industry: str,
                     up_to: int | None) -> EntitySelection:
     """Entities of ``entity_types`` narrowed to ``industry`` by their industry codes, then to

@@ -18,6 +18,7 @@ import pandas as pd
 from metrics.growth import period_grid
 from metrics.periods import parse_period
 from metrics.query import CITY, COUNTRY, PROVINCE
+from metrics.memo import per_version
 
 # Bases with a release calendar; as-of counts and multi-year averages have none, so no gaps.
 GRID_BASES = ("cumulative", "month", "quarter", "annual")
@@ -72,6 +73,7 @@ class GridReport:
                                   for p in self.grid for r in self.regions if (r, p) in self.cells))
 
 
+@per_version
 def derive_grid_report(obs: pd.DataFrame, indicator_id: str = GRID_INDICATOR,
                        industry_code: str = "ALL", regions: tuple[str, ...] = GRID_REGIONS,
                        first_year: int = GRID_FIRST_YEAR, up_to: int | None = None) -> GridReport:
@@ -89,6 +91,7 @@ def derive_grid_report(obs: pd.DataFrame, indicator_id: str = GRID_INDICATOR,
     return GridReport(indicator_id, industry_code, basis, tuple(regions), grid, cells)
 
 
+@per_version
 def derive_period_coverage(obs: pd.DataFrame, industry_code: str = "ALL",
                            up_to: int | None = None) -> pd.DataFrame:
     """Per indicator and region (for one industry): the periods with a figure, the first and
@@ -127,6 +130,7 @@ def derive_period_coverage(obs: pd.DataFrame, industry_code: str = "ALL",
     return frame.astype({"n_periods": "int64", "n_gaps": "Int64"})
 
 
+@per_version
 def derive_division_coverage(obs: pd.DataFrame, industries: pd.DataFrame,
                              up_to: int | None = None) -> pd.DataFrame:
     """Per manufacturing (or other) division: how many figures each region has.

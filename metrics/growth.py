@@ -20,6 +20,7 @@ from metrics.load import Dataset
 from metrics.periods import parse_period
 from metrics.query import (BENCHMARK_REGIONS, CITY, Figure, latest_figure, same_period_figure,
                            select)
+from metrics.memo import per_version
 
 # Bases that form a time series of rates (multi-year averages and as-of values do not).
 SERIES_BASES = ("cumulative", "month", "quarter", "annual")
@@ -34,6 +35,7 @@ PEER_LEVEL = "peer_city"
 RANK_INDICATORS = {"iva_growth_rank_subprov": "iva_growth_cum"}
 
 
+@per_version
 def growth_indicators(obs: pd.DataFrame) -> list[str]:
     """Growth indicators that have a time series, the headline ones first."""
     ids = set(obs.loc[(obs["kind"] == "growth") & obs["period_basis"].isin(SERIES_BASES),
@@ -67,6 +69,7 @@ def period_end_dates(grid: list[str], basis: str) -> list[pd.Timestamp]:
     return ends
 
 
+@per_version
 def series_years(obs: pd.DataFrame, indicator_id: str, up_to: int | None = None) -> list[int]:
     """The years in which the indicator has any figure (any region, any industry) as of
     ``up_to``."""
@@ -76,6 +79,7 @@ def series_years(obs: pd.DataFrame, indicator_id: str, up_to: int | None = None)
     return sorted(set(rows["year"]))
 
 
+@per_version
 def derive_series(obs: pd.DataFrame, indicator_id: str, industry: str, regions: tuple[str, ...],
                   year_from: int, year_to: int, up_to: int | None = None) -> pd.DataFrame:
     """Published (or derived) rates of ``regions`` in the year range as of ``up_to``."""
@@ -108,6 +112,7 @@ def _figure(obs: pd.DataFrame, indicator_id: str, region: str, industry: str,
     return Figure.from_row(rows.iloc[0]) if len(rows) else None
 
 
+@per_version
 def derive_period_comparison(obs: pd.DataFrame, indicator_id: str, industry: str, period: str,
                              subject: str = CITY,
                              benchmarks: tuple[str, ...] = BENCHMARK_REGIONS) -> PeriodComparison:
@@ -117,6 +122,7 @@ def derive_period_comparison(obs: pd.DataFrame, indicator_id: str, industry: str
     return PeriodComparison(fig, bench, {r: derive_gap(fig, b) for r, b in bench.items()})
 
 
+@per_version
 def derive_gap_series(obs: pd.DataFrame, indicator_id: str, industry: str, year_from: int,
                       year_to: int, benchmarks: tuple[str, ...] = BENCHMARK_REGIONS,
                       up_to: int | None = None) -> pd.DataFrame:
@@ -134,6 +140,7 @@ def derive_gap_series(obs: pd.DataFrame, indicator_id: str, industry: str, year_
         records, columns=["period", "end", "region_code", "gap_pp", "gap"])
 
 
+@per_version
 def comparison_periods(obs: pd.DataFrame, indicator_id: str, industry: str,
                        regions: tuple[str, ...] = (CITY,), up_to: int | None = None) -> list[str]:
     """Periods with a figure for any of ``regions`` as of ``up_to``, newest first."""
@@ -145,6 +152,7 @@ def comparison_periods(obs: pd.DataFrame, indicator_id: str, industry: str,
     return list(rows["period"])
 
 
+@per_version
 def default_period(obs: pd.DataFrame, indicator_id: str, industry: str,
                    up_to: int | None) -> str | None:
     """Qingdao's latest period as of ``up_to``; else any region's latest."""
@@ -161,6 +169,7 @@ def district_codes(ds: Dataset) -> list[str]:
     return list(reg.loc[reg["parent_code"] == CITY, "region_code"])
 
 
+@per_version
 def districts_with_figures(ds: Dataset, obs: pd.DataFrame, indicator_id: str, industry: str,
                            up_to: int | None = None) -> tuple[list[str], list[str]]:
     """(districts with at least one figure for the indicator and industry as of ``up_to``,
@@ -173,6 +182,7 @@ def districts_with_figures(ds: Dataset, obs: pd.DataFrame, indicator_id: str, in
     return [c for c in codes if c in have], [c for c in codes if c not in have]
 
 
+@per_version
 def nearest_published_industry(ds: Dataset, obs: pd.DataFrame, indicator_id: str,
                                industry: str) -> str | None:
     """The closest level up the industry tree (division -> manufacturing -> all) with rates."""
@@ -186,6 +196,7 @@ def nearest_published_industry(ds: Dataset, obs: pd.DataFrame, indicator_id: str
     return None
 
 
+@per_version
 def city_periods(obs: pd.DataFrame, indicator_id: str, industry: str,
                  up_to: int | None = None) -> list[str]:
     """Periods with a Qingdao figure for the indicator and industry as of ``up_to``, newest
@@ -193,6 +204,7 @@ def city_periods(obs: pd.DataFrame, indicator_id: str, industry: str,
     return comparison_periods(obs, indicator_id, industry, (CITY,), up_to)
 
 
+@per_version
 def rank_figures(obs: pd.DataFrame, indicator_id: str, industry: str, period: str,
                  up_to: int | None = None) -> tuple[list[Figure], list[Figure]]:
     """Qingdao's published growth ranks as of ``up_to`` (a full-year rank counts from the end of
@@ -216,6 +228,7 @@ def peer_codes(ds: Dataset) -> list[str]:
     return sorted(reg.loc[reg["level"] == PEER_LEVEL, "region_code"])
 
 
+@per_version
 def peers_with_figures(ds: Dataset, obs: pd.DataFrame, indicator_id: str, industry: str,
                        up_to: int | None = None) -> list[str]:
     """Peer cities with at least one figure for the indicator and industry as of ``up_to``
@@ -241,6 +254,7 @@ class PeerRank:
     missing: tuple[str, ...]
 
 
+@per_version
 def derive_peer_rank(obs: pd.DataFrame, indicator_id: str, industry: str, period: str,
                      peers: tuple[str, ...]) -> PeerRank | None:
     """Qingdao's rank among ``peers`` for exactly ``period`` (None without Qingdao's figure or

@@ -13,6 +13,7 @@ import pandas as pd
 from metrics.derive import Gap, derive_gap
 from metrics.query import (ALL_INDUSTRIES, BENCHMARK_REGIONS, CITY, Figure, latest_figure,
                            same_period_figure, select)
+from metrics.memo import per_version
 
 # Growth rates compared with Shandong and China (same indicator, industry and period).
 HEADLINE_GROWTH = ("iva_growth_cum", "profit_growth_cum")
@@ -59,6 +60,7 @@ def make_tile(obs: pd.DataFrame, fig: Figure, with_benchmarks: bool) -> Tile:
     return Tile(fig, bench, tuple(derive_gap(fig, b) for b in bench))
 
 
+@per_version
 def derive_overview(obs: pd.DataFrame, industry: str, up_to: int | None) -> Overview:
     """The overview's tiles for ``industry`` (``ALL`` for the headline set) as of ``up_to``."""
     if industry == ALL_INDUSTRIES:
@@ -77,6 +79,7 @@ def derive_overview(obs: pd.DataFrame, industry: str, up_to: int | None) -> Over
                     [make_tile(obs, f, False) for f in tiles if kinds[f.indicator_id] != "growth"])
 
 
+@per_version
 def derive_trend(obs: pd.DataFrame, industry: str, regions: tuple[str, ...],
                  up_to: int | None = None) -> pd.DataFrame:
     """Full-year cumulative growth by region and year as of ``up_to`` (a full year counts

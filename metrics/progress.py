@@ -54,6 +54,7 @@ import pandas as pd
 from metrics.load import Dataset
 from metrics.periods import parse_period
 from metrics.query import Figure, select
+from metrics.memo import per_version
 
 COMPARATORS = (">=", ">", "<=", "=")
 STATUSES = ("met", "on_pace", "behind", "unknown")
@@ -385,6 +386,7 @@ def reference_date(up_to: int | None, today: date) -> date:
     return date(y, m, monthrange(y, m)[1])
 
 
+@per_version
 def derive_targets(ds: Dataset, obs: pd.DataFrame, up_to: int | None, today: date
                    ) -> list[Progress]:
     """Every target with its status as of ``up_to`` (None: the latest data; the next due date

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.load import Dataset
+from metrics.memo import per_version, register_owner
 from metrics.periods import parse_period
 
 CITY = "370200"
@@ -136,6 +137,7 @@ _INDEX_LOCK = threading.Lock()
 def register_index(obs: pd.DataFrame) -> ObservationIndex:
     """Index ``obs`` (the shared, never modified observations of a data version)."""
     index = ObservationIndex(obs)
+    register_owner(obs)  # results derived from it are kept once per version (metrics.memo)
     with _INDEX_LOCK:
         _INDEXES[id(obs)] = index
         weakref.finalize(obs, _INDEXES.pop, id(obs), None)
@@ -258,6 +260,7 @@ def limit_rows(rows: pd.DataFrame, query: str, limit: int) -> tuple[pd.DataFrame
     return rows.head(limit), len(rows)
 
 
+@per_version
 def latest_figure(obs: pd.DataFrame, indicator_id: str, region_code: str, industry_code: str,
                   up_to: int | None = None) -> Figure | None:
     """The latest figure of an indicator for a region and industry, as of ``up_to``."""
@@ -266,6 +269,7 @@ def latest_figure(obs: pd.DataFrame, indicator_id: str, region_code: str, indust
     return Figure.from_row(rows.iloc[-1]) if len(rows) else None
 
 
+@per_version
 def same_period_figure(obs: pd.DataFrame, fig: Figure, region_code: str) -> Figure | None:
     """The figure of another region for exactly the same indicator, industry and period."""
     rows = select(obs, indicator_id=fig.indicator_id, region_code=region_code,

@@ -6,7 +6,7 @@ drawn as "no published figure", never as zero. The map makes no request outside 
 """
 import streamlit as st
 
-from components.clusters_view import (get_district_geojson, render_district_card,
+from components.clusters_view import (render_district_card,
                                       render_district_map, render_district_section,
                                       render_entity_section, render_filter_notes,
                                       render_map_controls)
@@ -44,7 +44,7 @@ col_map, col_card = st.columns([3, 2], gap="medium")
 with col_map:
     try:
         map_sources, map_figure = render_district_map(
-            view, choice, get_district_geojson(), districts, counts, figures,
+            view, choice, districts, counts, figures,
             list(located["source_id"]), len(citywide))
     except DataError as exc:  # the boundary file is missing or broken: say which, no traceback
         st.error(str(exc))

@@ -11,11 +11,10 @@ from components.i18n import t
 from components.section import render_section
 from components.section_labels import make_labeller
 from components.state import render_url_segmented, render_url_text
-from components.tables import for_display, make_versions_table
-from metrics.query import ALL_INDUSTRIES, limit_rows, select
+from components.tables import for_display, make_data_table, make_versions_table
 from metrics.schema import TABLE_NAMES
 from metrics.sections.base import view_filters
-from metrics.sections.data import build_observations_section, build_table_section, search_rows
+from metrics.sections.data import build_table_section, search_rows
 
 # A screen table and its export hold at most this many observations; narrower filters or a
 # search reach the rest.
@@ -43,20 +42,14 @@ stem = ("data", table_name, view.industry, view.point)
 title = t(f"tables_{table_name}", lang)
 
 # 3/ Data: observations follow the sidebar filters (at most MAX_SHOWN_ROWS on screen) ---------
-capped = None
-if table_name == "observations":
-    industry = None if view.industry == ALL_INDUSTRIES else view.industry
-    rows, total = limit_rows(select(view.obs, industry_code=industry, up_to=view.up_to), query,
-                             MAX_SHOWN_ROWS)
-    capped = (len(rows), total) if total > len(rows) else None
-    model = build_observations_section(lab, rows, title, filters, stem)
-elif table_name == "versions":
+if table_name == "versions":  # read from the data folder on each run: not kept
     st.caption(t("versions_intro", lang))
     model = build_table_section(lab, make_versions_table(data_dir(), lang), table_name, title,
                                 filters, stem)
+    model, capped = search_rows(model, for_display(model.labelled()), query), None
 else:
-    model = build_table_section(lab, ds[table_name], table_name, title, filters, stem)
-model = search_rows(model, for_display(model.labelled()), query)
+    model, capped = make_data_table(lab, view.obs, table_name, view.industry, view.up_to, query,
+                                    title, filters, stem, MAX_SHOWN_ROWS)
 if capped:
     st.info(t("data_rows_capped", lang, shown=capped[0], n=capped[1]),
             icon=":material/filter_list:")

@@ -126,7 +126,15 @@ def test_data_page_shows_coverage(lang, words):
     shown = texts(at)
     for word in words:
         assert word in shown, word
-    # the grid table and the two matrices
-    assert len(at.dataframe) >= 4
+    # the grid table and the two matrices: HTML tables, each cell coloured by what it holds
+    tables = [h.proto.body for h in at.get("html") if "<table class=\"qd-cov-table\"" in h.proto.body]
+    assert len(tables) == 3
+    gap = "缺" if lang == "zh" else "gap"
+    grid = tables[0]
+    assert f'<td class="cov-gap">{gap}</td>' in grid        # the bundled grid has gap months
+    assert 'class="cov-filled"' in grid and "<caption>" in grid and 'scope="row"' in grid
+    assert 'class="cov-none">—</td>' in tables[2]          # divisions with no figure somewhere
+    # the detail table stays a grid (sortable, searchable)
+    assert len(at.dataframe) >= 2
     other = "缺" if lang == "en" else " gaps"
     assert other not in shown.split("Data coverage" if lang == "en" else "数据覆盖情况")[-1]

@@ -10,6 +10,9 @@ STRINGS = {
         "cov_grid_head": "{indicator}：{first}至{last}逐月完整性（{industry}）",
         "cov_grid_note": "1月与2月合并发布（1-2月），全年数据记为当年。标为“缺”的单元格为缺口。",
         "cov_col_period": "时期",
+        "cov_grid_caption": "{indicator}逐月完整性：绿色有数据，红色为缺口",
+        "cov_ind_caption": "各指标各地区的时期数：绿色完整，红色有缺口，灰色无数据",
+        "cov_div_caption": "各行业大类各地区的数字个数：绿色有数据，灰色无数据",
         "cov_gap": "缺",
         "cov_grid_region": "{region}：{n_grid}期中有{n_filled}期有数据，缺{n_gaps}期{gap_list}",
         "cov_gap_list": "（{periods}）",
@@ -52,6 +55,10 @@ STRINGS = {
         "cov_grid_note": "January is released with February (Jan-Feb); the full year is written "
                          "as the year. Cells marked 'gap' have no figure.",
         "cov_col_period": "Period",
+        "cov_grid_caption": "{indicator} month by month: green filled, red a gap",
+        "cov_ind_caption": "Periods per indicator and region: green complete, red with gaps, "
+                           "grey none",
+        "cov_div_caption": "Figures per division and region: green some, grey none",
         "cov_gap": "gap",
         "cov_grid_region": "{region}: {n_filled} of {n_grid} periods filled, {n_gaps} gaps"
                            "{gap_list}",

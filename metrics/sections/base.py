@@ -17,6 +17,7 @@ from metrics.citation import make_citation
 from metrics.derive import Gap, format_number
 from metrics.load import Dataset
 from metrics.query import Figure
+from metrics.memo import per_version
 from metrics.section import DATE, INTEGER, NUMBER, TEXT, URL, Column, SectionModel
 
 # Qualifier signs of the observations table and the catalogue key of their words.
@@ -182,6 +183,7 @@ def make_model(lab: Labeller, section_id: str, title: str, cols: tuple[Column, .
                         **fields)
 
 
+@per_version
 def with_figure(model: SectionModel, fig) -> SectionModel:
     """The model with a plotly figure's spec (a dict, so the model stays plain data)."""
     return replace(model, figure=None if fig is None else fig.to_dict())

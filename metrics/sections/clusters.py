@@ -11,6 +11,7 @@ from metrics.section import INTEGER, Column, SectionModel
 from metrics.sections.base import (Labeller, figure_columns, make_figure_rows,
                                    make_model, view_filters)
 from metrics.sections.entities import entity_columns, make_entity_rows, type_words
+from metrics.memo import per_version
 
 
 def cluster_filters(lab: Labeller, choice, industry: str, point: str) -> dict[str, str]:
@@ -35,6 +36,7 @@ def _stem(choice, *parts: str) -> tuple[str, ...]:
             choice.level, choice.district)
 
 
+@per_version
 def build_district_counts_section(lab: Labeller, counts: pd.DataFrame, choice,
                                   industry: str, point: str,
                                   source_ids: Sequence[str] = ()) -> SectionModel:
@@ -54,6 +56,7 @@ def build_district_counts_section(lab: Labeller, counts: pd.DataFrame, choice,
                       source_ids=tuple(dict.fromkeys(source_ids)))
 
 
+@per_version
 def build_district_figures_section(lab: Labeller, figures: pd.DataFrame, choice,
                                    industry: str, point: str) -> SectionModel:
     """One row per district with its figure and full source; a district without one keeps its
@@ -83,6 +86,7 @@ def build_district_figures_section(lab: Labeller, figures: pd.DataFrame, choice,
                       source_ids=tuple(dict.fromkeys(f.source_id for f in present)))
 
 
+@per_version
 def build_cluster_entities_section(lab: Labeller, entities: pd.DataFrame, title: str, choice,
                                    industry: str, point: str, part: str) -> SectionModel:
     """The entities of one list (``part``: in the chosen district(s), or city-wide)."""

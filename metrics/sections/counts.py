@@ -14,6 +14,7 @@ from metrics.section import SectionModel
 from metrics.sections.base import (NUMBER, TEXT, Labeller, figure_columns, make_figure_rows,
                                    make_model, view_filters, with_figure)
 from metrics.sections.entities import entity_columns, make_entity_rows
+from metrics.memo import per_version
 
 
 def share_derivation(lab: Labeller, city: Figure, ctx: Context) -> str:
@@ -23,6 +24,7 @@ def share_derivation(lab: Labeller, city: Figure, ctx: Context) -> str:
                  b=format_number(ctx.figure.value), share=format_number(ctx.share_pct))
 
 
+@per_version
 def build_counts_section(lab: Labeller, page: str, sections: Sequence[SectionCounts],
                          names: dict[str, str], industry: str, point: str,
                          extra_filters: Sequence[tuple[str, str]] = (),
@@ -59,6 +61,7 @@ def build_counts_section(lab: Labeller, page: str, sections: Sequence[SectionCou
                       stem=(page, "counts", industry, point))
 
 
+@per_version
 def build_timeline_section(lab: Labeller, page: str, obs, indicator_id: str, section: str,
                            industry: str, point: str, up_to: int | None) -> SectionModel:
     """A count's timeline for Qingdao, Shandong and China as of the chosen point."""
@@ -109,6 +112,7 @@ def count_text(lab: Labeller, fig: Figure, ind: dict) -> str:
     return lab.value(fig.value, fig.qualifier, ind)
 
 
+@per_version
 def build_entities_section(lab: Labeller, page: str, entity_types: tuple[str, ...],
                            title: str, industry: str, point: str, up_to: int | None,
                            extra_filters: Sequence[tuple[str, str]] = ()):

@@ -9,8 +9,10 @@ import pandas as pd
 from metrics.query import Figure
 from metrics.section import INTEGER, NUMBER, TEXT, Column, SectionModel
 from metrics.sections.base import Labeller, figure_columns, make_figure_rows, make_model
+from metrics.memo import per_version
 
 
+@per_version
 def build_observations_section(lab: Labeller, rows: pd.DataFrame, title: str,
                                filters: dict[str, str], stem: tuple[str, ...]) -> SectionModel:
     """Every observation of ``rows`` with its source and quoted sentence."""
@@ -19,6 +21,7 @@ def build_observations_section(lab: Labeller, rows: pd.DataFrame, title: str,
                       make_figure_rows(lab, figs), filters=filters, stem=stem)
 
 
+@per_version
 def build_table_section(lab: Labeller, table: pd.DataFrame, name: str, title: str,
                         filters: dict[str, str], stem: tuple[str, ...]) -> SectionModel:
     """A table as stored (column ids are its column names; lists joined with ';')."""

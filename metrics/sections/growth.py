@@ -12,6 +12,7 @@ from metrics.query import CITY, Figure
 from metrics.section import SectionModel
 from metrics.sections.base import (Labeller, figure_columns, make_figure_rows, make_model,
                                    view_filters, with_figure)
+from metrics.memo import per_version
 
 
 def growth_filters(lab: Labeller, choice, industry: str, point: str) -> dict[str, str]:
@@ -37,6 +38,7 @@ def chart_title(lab: Labeller, choice, industry: str, key: str, **extra) -> str:
                  basis=lab.t(f"growth_basis_{ind['period_basis']}"), years=years, **extra)
 
 
+@per_version
 def build_growth_section(lab: Labeller, obs, choice, industry: str, point: str,
                          up_to: int | None, comparison: PeriodComparison | None = None,
                          reading: str | None = None) -> SectionModel:
@@ -117,6 +119,7 @@ def _gap_view(lab, obs, choice, industry, up_to, _comparison):
     return "growth_chart_gap", unique, fig, ""
 
 
+@per_version
 def build_district_section(lab: Labeller, comparisons: list[PeriodComparison], choice,
                            district: str, industry: str, point: str,
                            reading: str | None = None) -> SectionModel:

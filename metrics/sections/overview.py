@@ -6,8 +6,10 @@ from metrics.query import BENCHMARK_REGIONS, CITY, Figure
 from metrics.section import SectionModel
 from metrics.sections.base import (Labeller, figure_columns, make_figure_rows, make_model,
                                    view_filters, with_figure)
+from metrics.memo import per_version
 
 
+@per_version
 def build_tiles_section(lab: Labeller, overview: Overview, industry: str,
                         point: str) -> SectionModel:
     """Every tile's figure, then each tile's benchmarks with the gap in 百分点."""
@@ -20,6 +22,7 @@ def build_tiles_section(lab: Labeller, overview: Overview, industry: str,
                       stem=("overview", industry, point), notes=notes)
 
 
+@per_version
 def build_trend_section(lab: Labeller, obs, industry: str, point: str,
                         up_to: int | None) -> SectionModel:
     """Full-year value-added growth of Qingdao, Shandong and China, as a chart and its rows."""

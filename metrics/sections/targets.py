@@ -18,6 +18,7 @@ from metrics.derive import format_number
 from metrics.progress import Progress
 from metrics.section import DATE, NUMBER, TEXT, URL, Column, SectionModel
 from metrics.sections.base import Labeller, qualifier_words, source_cells
+from metrics.memo import per_version
 
 # Comparators as printed in tables and CSV: signs, not ASCII ('=' would open a spreadsheet
 # formula and be exported as "'=").
@@ -281,6 +282,7 @@ def progress_chart_rows(lab: Labeller, progress: Sequence[Progress]) -> list[dic
     return rows
 
 
+@per_version
 def build_targets_section(lab: Labeller, progress: Sequence[Progress], *, industry: str,
                           point: str, status: str) -> SectionModel:
     """The table of ``progress`` (the targets shown, after the status filter ``status``), with
