@@ -13,8 +13,11 @@ page hash) and reads ``ForwardMsg``s until ``script_finished``. The journey:
              manufacturing or a manufacturing group, or any with ``--industries any``
 3. period    change the period selectbox to one of the six newest periods
 4. page      switch to the growth page (its page hash from the navigation message)
-5. download  fetch the CSV that the page's download button points to (``/media/...``); a page
-             that offers none (nothing published for the filters) is counted as skipped
+5. download  the page's first CSV download, as the browser gets it: the app makes its files
+             when clicked (a deferred download), so the session asks the server for the file
+             (``BackMsg.backend_operation_request.deferred_file``), waits for its address in the
+             answer and fetches it (``/media/...``); a page that offers none (nothing published
+             for the filters) is counted as skipped
 
 All sessions start together (``--ramp`` spreads them). Everything is bounded: at most
 ``--sessions`` sessions (up to 200), each step at most ``--step-timeout`` seconds, the whole run at
@@ -63,7 +66,8 @@ class RunResult:
 
     seconds: float
     widgets: dict[str, object] = field(default_factory=dict)   # widget id -> element proto
-    downloads: list[str] = field(default_factory=list)
+    # (label, address or '', deferred file id or '') of each download button
+    downloads: list[tuple[str, str, str]] = field(default_factory=list)
     pages: dict[str, str] = field(default_factory=dict)          # url path name -> page hash
     errors: list[str] = field(default_factory=list)
     messages: int = 0
@@ -82,6 +86,8 @@ class Session:
         self.query: dict[str, str] = {}
         self.page_hash = ""
         self.last: RunResult | None = None
+        self.requests = 0
+        self.session_id = ""   # from the server's new_session message
 
     async def connect(self) -> None:
         import websockets
@@ -134,6 +140,8 @@ class Session:
             kind = fwd.WhichOneof("type")
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 self._element(fwd.delta.new_element, result)
+            elif kind == "new_session" and fwd.new_session.initialize.session_id:
+                self.session_id = fwd.new_session.initialize.session_id
             elif kind == "navigation":
                 for p in fwd.navigation.app_pages:
                     result.pages[p.url_pathname] = p.page_script_hash
@@ -166,11 +174,38 @@ class Session:
             result.errors.append(f"exception on the page: {sub.type}: {sub.message[:200]}")
         elif et == "alert" and sub.format == type(sub).Format.Value("ERROR"):
             result.errors.append(f"error shown on the page: {sub.body[:200]}")
-        elif et == "download_button" and sub.url:
-            result.downloads.append(sub.url)
+        elif et == "download_button" and (sub.url or sub.deferred_file_id):
+            result.downloads.append((sub.label, sub.url, sub.deferred_file_id))
         wid = getattr(sub, "id", "") if et not in ("exception", "alert") else ""
         if isinstance(wid, str) and wid.startswith("$$ID-"):
             result.widgets[wid] = el
+
+    async def deferred_file_url(self, file_id: str) -> str:
+        """Ask the server to make a deferred download (what a click on the button sends) and
+        return the address it answers with."""
+        BackMsg, ForwardMsg = _protos()
+        self.requests += 1
+        request_id = f"load-{self.requests}"
+        msg = BackMsg()
+        msg.backend_operation_request.request_id = request_id
+        msg.backend_operation_request.session_id = self.session_id
+        msg.backend_operation_request.deferred_file.file_id = file_id
+        await self.ws.send(msg.SerializeToString())
+        deadline = time.perf_counter() + self.step_timeout
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError(f"no file within {self.step_timeout:.0f} s")
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), left))
+            if fwd.WhichOneof("type") != "backend_operation_response":
+                continue
+            answer = fwd.backend_operation_response
+            if answer.request_id != request_id:
+                continue
+            if answer.error_msg:
+                raise LookupError(f"the server could not make the file: {answer.error_msg}")
+            return answer.deferred_file.url
 
     def choose(self, key: str, rng: random.Random, first: int, last: int | None = None,
                keep=None) -> tuple[str, tuple[str, object]]:
@@ -265,14 +300,18 @@ async def journey(n: int, base: str, step_timeout: float, think: float, rng: ran
             return
 
         async def download():
-            links = [u for u in s.last.downloads if u.endswith(".csv")] or s.last.downloads
+            links = ([d for d in s.last.downloads if "CSV" in d[0].upper()]
+                     or s.last.downloads)
             if not links:   # the page offers none (e.g. nothing published for the filters)
                 skipped.append(f"session {n}: no download button on the growth page")
                 return 0
-            url = links[0] if links[0].startswith("http") else base + links[0]
+            _, url, deferred = links[0]
+            if deferred:
+                url = await s.deferred_file_url(deferred)
+            url = url if url.startswith("http") else base + url
             size = await asyncio.to_thread(_fetch, url, step_timeout)
             if size < 3:
-                raise LookupError(f"empty download from {links[0]}")
+                raise LookupError(f"empty download from {url}")
             return size
 
         size = await step("download", download())
