@@ -87,13 +87,20 @@ class Session:
         self.page_hash = ""
         self.last: RunResult | None = None
         self.requests = 0
+        self.cookies: dict[str, str] = {}
         self.session_id = ""   # from the server's new_session message
 
     async def connect(self) -> None:
+        """Open the page as a browser does, keeping the cookies it sets (behind the proxy, the
+        replica cookie that keeps a browser's page, websocket and downloads on one replica),
+        then the websocket with them and the page's origin."""
         import websockets
+        self.cookies = await asyncio.to_thread(_page_cookies, self.base + "/", self.step_timeout)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"],
                                            max_size=None, open_timeout=self.step_timeout,
-                                           ping_interval=None)
+                                           ping_interval=None, origin=self.base,
+                                           additional_headers=headers if self.cookies else None)
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -222,9 +229,23 @@ class Session:
         return wid, ("string_value", rng.choice(options))
 
 
-def _fetch(url: str, timeout: float) -> int:
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
+def _fetch(url: str, timeout: float, cookies: dict[str, str] | None = None) -> int:
+    request = urllib.request.Request(url)
+    if cookies:
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+    with urllib.request.urlopen(request, timeout=timeout) as resp:
         return len(resp.read())
+
+
+def _page_cookies(url: str, timeout: float) -> dict[str, str]:
+    """The cookies the app's page sets (name -> value)."""
+    from http.cookies import SimpleCookie
+    with urllib.request.urlopen(url, timeout=timeout) as resp:
+        jar = SimpleCookie()
+        for header in resp.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        resp.read()
+    return {k: m.value for k, m in jar.items()}
 
 
 # Which options a session picks: industries by label ("manufacturing": manufacturing and the
@@ -309,7 +330,7 @@ async def journey(n: int, base: str, step_timeout: float, think: float, rng: ran
             if deferred:
                 url = await s.deferred_file_url(deferred)
             url = url if url.startswith("http") else base + url
-            size = await asyncio.to_thread(_fetch, url, step_timeout)
+            size = await asyncio.to_thread(_fetch, url, step_timeout, s.cookies)
             if size < 3:
                 raise LookupError(f"empty download from {url}")
             return size
@@ -353,6 +374,21 @@ class LoadResult:
     rss: list[tuple[float, float]]
     timed_out: bool
     skipped: list[str] = field(default_factory=list)
+    # CPU seconds used during the run by the server process and by this client (both share the
+    # machine's cores: the client's parsing of every message is part of the load)
+    server_cpu_s: float | None = None
+    client_cpu_s: float | None = None
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time of process ``pid`` so far (Linux /proc), None if unknown."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 async def _run(base: str, sessions: int, duration: float, step_timeout: float, think: float,
@@ -362,6 +398,7 @@ async def _run(base: str, sessions: int, duration: float, step_timeout: float, t
     skipped: list[str] = []
     done: list[int] = []
     rss: list[tuple[float, float]] = []
+    cpu0, client0 = cpu_seconds(pid), time.process_time()
     t0 = time.perf_counter()
     sampler = asyncio.create_task(sample_rss(pid, rss, t0, 1.0))
 
@@ -385,7 +422,10 @@ async def _run(base: str, sessions: int, duration: float, step_timeout: float, t
             rss.append((wall, mb))
     sampler.cancel()
     await asyncio.gather(sampler, return_exceptions=True)
-    return LoadResult(sessions, len(done), wall, times, errors, rss, bool(pending), skipped)
+    cpu1 = cpu_seconds(pid)
+    return LoadResult(sessions, len(done), wall, times, errors, rss, bool(pending), skipped,
+                      None if None in (cpu0, cpu1) else cpu1 - cpu0,
+                      time.process_time() - client0)
 
 
 def run_load(base: str, sessions: int, duration: float = 300, step_timeout: float = 120,
@@ -422,6 +462,12 @@ def report(res: LoadResult, context: dict[str, str]) -> str:
     if interactions:
         lines += ["", f"Interactions (industry, period, page) together: p50 "
                   f"{statistics.median(interactions):.2f} s, p95 {pct(interactions, 95):.2f} s."]
+    runs = sum(len(res.times[k]) for k in ("open", "industry", "period", "page"))
+    if res.server_cpu_s is not None and runs:
+        lines += ["", f"CPU: server {res.server_cpu_s:.1f} s for {runs} script runs "
+                  f"({1000 * res.server_cpu_s / runs:.0f} ms a run, the server's one Python "
+                  f"process runs one at a time); this load-test client {res.client_cpu_s:.1f} s "
+                  f"on the same cores."]
     if res.skipped:
         lines += ["", f"Downloads skipped (no download button on the page): {len(res.skipped)}"]
     lines += ["", f"Errors: {len(res.errors)}"]
