@@ -25,6 +25,7 @@ of entries is bounded (least recently used out first). No streamlit here.
 from __future__ import annotations
 
 import functools
+import itertools
 import threading
 import weakref
 from collections import OrderedDict
@@ -41,8 +42,14 @@ MAX_KEY_PARTS = 5000
 MAX_DICT_ITEMS = 64
 
 _LOCK = threading.RLock()
-# id(owner) -> weak reference to it: the version's Dataset and observations frame.
-_OWNERS: dict[int, weakref.ref] = {}
+# id(owner) -> (weak reference, serial): the version's Dataset and tables. Keys hold the serial,
+# never the id, so that a later object given the same id can never meet an old entry.
+_OWNERS: dict[int, tuple[weakref.ref, int]] = {}
+_SERIALS = itertools.count(1)
+_ALIVE: set[int] = set()
+# Serials of owners released since the last call: their entries are dropped at the next call
+# (a release runs inside the garbage collector, in whatever thread it happens, so it only notes).
+_RELEASED: list[int] = []
 # key -> result, in least-recently-used order; and id(result) -> (result, key) to recognise a
 # result passed on to another decorated call.
 _ENTRIES: OrderedDict[tuple, object] = OrderedDict()
@@ -58,14 +65,28 @@ def register_owner(owner: object) -> None:
     """Mark ``owner`` (a version's Dataset or observations frame, never modified) as one that
     may key results; its entries are dropped when it is released."""
     with _LOCK:
-        _OWNERS[id(owner)] = weakref.ref(owner)
-    weakref.finalize(owner, _release, id(owner))
+        if _is_owner(owner) is not None:
+            return
+        serial = next(_SERIALS)
+        _OWNERS[id(owner)] = (weakref.ref(owner), serial)
+        _ALIVE.add(serial)
+    weakref.finalize(owner, _release, id(owner), serial)
 
 
-def _release(owner_id: int) -> None:
-    with _LOCK:
+def _release(owner_id: int, serial: int) -> None:
+    # no lock here (see _RELEASED): single dict and set operations are atomic
+    _ALIVE.discard(serial)
+    held = _OWNERS.get(owner_id)
+    if held is not None and held[1] == serial:
         _OWNERS.pop(owner_id, None)
-        for key in [k for k in _ENTRIES if owner_id in k[1]]:
+    _RELEASED.append(serial)
+
+
+def _drop_released() -> None:
+    """Drop the entries of released owners (with the lock held)."""
+    while _RELEASED:
+        serial = _RELEASED.pop()
+        for key in [k for k in _ENTRIES if serial in k[1]]:
             _drop(key)
 
 
@@ -103,9 +124,10 @@ def _drop(key: tuple) -> None:
             del _RESULTS[id(part)]
 
 
-def _is_owner(value: object) -> bool:
-    ref = _OWNERS.get(id(value))
-    return ref is not None and ref() is value
+def _is_owner(value: object) -> int | None:
+    """The owner's serial, None if ``value`` is not a registered owner."""
+    held = _OWNERS.get(id(value))
+    return held[1] if held is not None and held[0]() is value else None
 
 
 def _token(value: object, owners: set[int], budget: list[int]) -> object:
@@ -116,9 +138,10 @@ def _token(value: object, owners: set[int], budget: list[int]) -> object:
         raise _Unkeyable("too large")
     if value is None or isinstance(value, (str, int, float, bool, date)):
         return value
-    if _is_owner(value):
-        owners.add(id(value))
-        return ("owner", id(value))
+    serial = _is_owner(value)
+    if serial is not None:
+        owners.add(serial)
+        return ("owner", serial)
     held = _RESULTS.get(id(value))
     if held is not None and held[0] is value:
         owners.update(held[1][1])
@@ -167,6 +190,7 @@ def per_version(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         with _LOCK:
+            _drop_released()
             key = _key(fn, args, kwargs)
             if key is not None and key in _ENTRIES:
                 _ENTRIES.move_to_end(key)
@@ -177,8 +201,7 @@ def per_version(fn):
             if key is None:
                 _STATS["uncached"] += 1
                 return result
-            if not all(_OWNERS.get(o) is not None and _OWNERS[o]() is not None
-                       for o in key[1]):
+            if not key[1] <= _ALIVE:
                 return result   # the version was released meanwhile
             _STATS["misses"] += 1
             if key in _ENTRIES:   # another session made it meanwhile: share one

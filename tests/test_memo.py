@@ -90,11 +90,27 @@ def test_entries_go_with_their_version():
     version = pd.DataFrame({"a": [1.0, 2.0]})
     register_owner(version)
     _total(version, "a")
-    key_owner = id(version)
-    assert any(key_owner in k[1] for k in memo._ENTRIES)
+    serial = memo._is_owner(version)
+    assert any(serial in k[1] for k in memo._ENTRIES)
     del version
     gc.collect()
-    assert not any(key_owner in k[1] for k in memo._ENTRIES)
+    _total(pd.DataFrame({"a": [1.0]}), "a")   # the next call drops the released entries
+    assert not any(serial in k[1] for k in memo._ENTRIES)
+
+
+def test_an_object_given_a_released_owners_id_does_not_meet_its_entries():
+    version = pd.DataFrame({"a": [1.0, 2.0]})
+    register_owner(version)
+    assert _total(version, "a") == 3.0
+    old_id = id(version)
+    del version
+    gc.collect()
+    for _ in range(200):   # an object at the same address: a new owner, a new serial
+        other = pd.DataFrame({"a": [10.0, 20.0]})
+        if id(other) == old_id:
+            break
+    register_owner(other)
+    assert _total(other, "a") == 30.0
 
 
 def test_the_number_of_entries_is_bounded(frame, monkeypatch):
