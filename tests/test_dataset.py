@@ -198,7 +198,7 @@ def test_release_quotes_contain_their_values(ds):
            for p in (DATA_DIR / "releases").glob("*.source.yml")}
     obs = ds["observations"]
     rows = obs[obs["source_id"].isin(ids)]
-    assert len(rows) == 221
+    assert len(rows) == 225
     for _, r in rows.iterrows():
         squashed = re.sub(r"[,，\s]", "", r["quote"])
         assert f"{abs(r['value']):g}" in squashed, (r["source_id"], r["value"], r["quote"])
