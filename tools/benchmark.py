@@ -230,6 +230,13 @@ def _browser_changes(browser, base: str, path: str, changes: int) -> tuple[list[
     try:
         page.goto(base + path)
         _wait_drawn(page)
+        # a page that starts with its sidebar closed (the meeting-room mode): open it, as a
+        # user does to reach the language control
+        expand = page.get_by_test_id("stExpandSidebarButton")
+        if expand.count() and expand.first.is_visible():
+            expand.first.click()
+            page.locator("[data-testid='stSidebar'] button[role='radio']").first.wait_for(
+                state="visible", timeout=10_000)
         charts = page.locator(".js-plotly-plot").count()
         times = []
         for _ in range(changes):

@@ -1,6 +1,7 @@
 """Concurrent sessions over Streamlit's own websocket protocol: what a morning meeting does.
 
-    python tools/loadtest.py [--sessions 30] [--duration-limit 300] [--rows N | --data DIR]
+    python tools/loadtest.py [--sessions 30] [--waves 1] [--duration-limit 300]
+                             [--rows N | --data DIR]
                              [--url http://127.0.0.1:PORT --server-pid PID]
                              [--out bench/loadtest.md]
 
@@ -533,6 +534,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="start the server on this data folder")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "loadtest.md")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--waves", type=int, default=1,
+                        help="run the same journeys this many times, one after the other, on the "
+                             "same server: the first meets views no one opened yet (each is "
+                             "derived once per data version), later ones the kept views, as a "
+                             "meeting's second look does (default 1)")
     parser.add_argument("--industries", choices=INDUSTRY_CHOICES, default="manufacturing",
                         help="which industries the sessions pick: manufacturing or a "
                              "manufacturing group (default; they have growth figures in the "
@@ -557,8 +563,11 @@ def main(argv: list[str] | None = None) -> int:
                               f"think time {args.think} s, ramp {args.ramp} s, "
                               f"step timeout {args.step_timeout:.0f} s, "
                               f"limit {args.duration_limit:.0f} s")
-        res = run_load(base, args.sessions, args.duration_limit, args.step_timeout, args.think,
-                       args.ramp, pid, args.seed, args.industries)
+        if not 1 <= args.waves <= 5:
+            raise LoadTestError("--waves must be between 1 and 5")
+        results = [run_load(base, args.sessions, args.duration_limit, args.step_timeout,
+                            args.think, args.ramp, pid, args.seed, args.industries)
+                   for _ in range(args.waves)]
     except LoadTestError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -568,12 +577,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             server.stop()
-    text = report(res, context)
+    if len(results) == 1:
+        text = report(results[0], context)
+    else:
+        parts = [report(res, context if k == 0 else {}).replace(
+            "# Load test", f"# Load test, wave {k + 1} of {len(results)}"
+            + (" (views derived for the first time)" if k == 0 else " (the same views again)"), 1)
+            for k, res in enumerate(results)]
+        text = "\n".join(parts)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(f"written to {args.out}")
-    return 0 if not res.errors else 1
+    return 0 if not any(res.errors for res in results) else 1
 
 
 if __name__ == "__main__":
