@@ -93,6 +93,12 @@ def make_display_frame(model: SectionModel) -> pd.DataFrame:
     return for_display(model.labelled())
 
 
+@per_version
+def make_section_csv(model: SectionModel, context: dict[str, str]) -> bytes:
+    """The section's CSV (BOM, numbers as numbers, text neutralised), with ``context`` columns."""
+    return make_csv_bytes(model.labelled(), context)
+
+
 def render_downloads(view, model: SectionModel, key: str) -> None:
     """CSV, Excel, and for a chart PNG and SVG (made only when clicked), in one row."""
     lang, ds = view.lang, view.ds
@@ -107,11 +113,11 @@ def render_downloads(view, model: SectionModel, key: str) -> None:
         sources = [{**ds.source(s), "source_id": s} for s in model.source_ids]
         return make_xlsx_bytes(linked, sources, words=words, made_on=made)
 
-    def csv() -> bytes:
-        return make_csv_bytes(model.labelled(), context)
-
-    # every file is made when clicked (a callable): a rerun only draws the buttons
-    buttons = [(t("download_csv", lang), csv, "csv",
+    # The CSV is made once per data version and view (kept), and given to the button as bytes:
+    # a rerun only hands the same bytes over again, and the file is served at once on a click.
+    # The other files are made when clicked (a callable). Streamlit serves a file made on click
+    # only until two other runs have finished, so under load a click may have to be repeated.
+    buttons = [(t("download_csv", lang), make_section_csv(model, context), "csv",
                 "text/csv", ":material/download:", t("download_help", lang)),
                (t("download_xlsx", lang), xlsx, "xlsx", MIME_XLSX, ":material/table_view:",
                 t("download_xlsx_help", lang))]
