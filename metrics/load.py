@@ -317,7 +317,7 @@ def open_version(folder: Path, shown_dir: Path | None = None) -> Dataset:
     it rewrites whole tables.
     """
     from metrics.scan import (OBS_COLUMNS, SCAN_ROWS, ObservationScan, page_regions,
-                              validate_observations_sql)
+                              release_memory, validate_observations_sql)
     from metrics.validate import validate_table
 
     shown_dir = shown_dir or folder
@@ -350,4 +350,5 @@ def open_version(folder: Path, shown_dir: Path | None = None) -> Dataset:
     scan = ObservationScan(path, tables["indicators"], revised)
     scope = scan.rows_in_file_order(page_regions(tables["regions"]))
     tables["observations"] = scope[list(OBS_COLUMNS)]
+    release_memory()  # the checks and the scan read every row: hand that memory back
     return Dataset(tables, manifest, folder, scan=scan)

@@ -334,3 +334,14 @@ def test_every_page_runs_on_a_version_opened_at_scale(synth_100k: Path, monkeypa
             [i.value for i in data.info]
     finally:
         forget_loaded()
+
+
+def test_release_memory_puts_the_query_limit_back():
+    """After a version is opened the memory DuckDB kept is handed back by lowering its limit;
+    the limit every later query has is the configured one again."""
+    con = metrics.scan.connection()
+    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    metrics.scan.release_memory()
+    after = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert after == before
+    assert metrics.scan._limit_mb("256MB") == 256 and metrics.scan._limit_mb("1GB") == 1024
