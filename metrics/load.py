@@ -343,6 +343,7 @@ def open_version(folder: Path, shown_dir: Path | None = None) -> Dataset:
         if name != "observations":
             validate_table(name, tables[name])
     validate_observations_sql(path, tables, file, MAX_TEXT_CHARS)
+    release_memory()  # the checks read every row; the figure pages' rows are read next
     tables = {k: v.drop(columns=[FILE_COL, ROW_COL]) for k, v in tables.items()}
     rev = tables["revisions"]
     revised = frozenset(zip(rev["indicator_id"], rev["region_code"], rev["industry_code"],

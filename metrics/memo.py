@@ -38,6 +38,8 @@ MAX_ENTRIES = 4000
 
 # Parts walked to make one key (a list of a few hundred figures is fine; a GeoJSON is not).
 MAX_KEY_PARTS = 5000
+# A result is keyed by its value only when that takes at most this many parts.
+VALUE_TOKEN_PARTS = 24
 # A larger mapping (a GeoJSON, say) is not walked for a key: the call is computed.
 MAX_DICT_ITEMS = 64
 
@@ -104,11 +106,12 @@ def _parts(result: object) -> list[object]:
 
 
 def _has_value_token(value: object) -> bool:
-    """Whether ``value`` keys a call by its value (a frozen dataclass of words and numbers,
-    a module's constant): then it is never keyed by identity, so that its key stays the same
-    whether or not it was also returned by a kept call."""
+    """Whether ``value`` keys a call by its value: a small frozen dataclass of words and
+    numbers, a module's constant. Then it is never keyed by identity, so that its key stays the
+    same whether or not it was also returned by a kept call. A larger result (a comparison of
+    three figures, a frame) is keyed by identity: a list of a hundred of them stays a short key."""
     try:
-        _token(value, set(), [MAX_KEY_PARTS])
+        _token(value, set(), [VALUE_TOKEN_PARTS])
     except _Unkeyable:
         return False
     return True

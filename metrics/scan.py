@@ -189,11 +189,14 @@ class ObservationScan:
     def _from(self) -> str:
         return f'{self._source} o JOIN "{self._ends}" e USING (indicator_id, period)'
 
-    def _frame(self, sql: str, params: list) -> pd.DataFrame:
-        """Rows as metrics.query.enrich_observations makes them, indexed by file row number."""
+    def _frame(self, sql: str, params: list, release: bool = False) -> pd.DataFrame:
+        """Rows as metrics.query.enrich_observations makes them, indexed by file row number
+        (``release``: a large result; DuckDB's memory is handed back before the conversion)."""
         from metrics.load import arrow_to_frame
 
         table = cursor().sql(sql, params=params).to_arrow_table()
+        if release:
+            release_memory()
         df = arrow_to_frame(table, SPECS["observations"])
         for col in ("kind", "period_basis"):
             # the dtype pandas' map over the indicators table gives (enrich_observations)
@@ -224,7 +227,7 @@ class ObservationScan:
     def rows_in_file_order(self, regions) -> pd.DataFrame:
         """Every row of ``regions``, in file order (the figure pages' frame)."""
         where, params = self._where(regions=regions)
-        return self._frame(self._select_sql(where, "_pos"), params)
+        return self._frame(self._select_sql(where, "_pos"), params, release=True)
 
     def latest(self, indicator_id: str, region_code: str, industry_code: str,
                up_to: int | None = None) -> pd.DataFrame:
