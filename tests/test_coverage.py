@@ -138,3 +138,15 @@ def test_data_page_shows_coverage(lang, words):
     assert len(at.dataframe) >= 2
     other = "缺" if lang == "en" else " gaps"
     assert other not in shown.split("Data coverage" if lang == "en" else "数据覆盖情况")[-1]
+
+
+def test_coverage_table_html_escapes_every_cell_and_caption():
+    from components.coverage_view import make_coverage_table_html
+    table = pd.DataFrame({"<b>name</b>": ['<script>alert(1)</script>', "x"],
+                          'a"b': ["3 · gap 1", "—"]})
+    html_text = make_coverage_table_html.uncached(table, "en", 'cap"<i>')
+    assert "<script>" not in html_text and "<b>" not in html_text and "<i>" not in html_text
+    assert "&lt;script&gt;" in html_text and 'aria-label="cap&quot;&lt;i&gt;"' in html_text
+    assert '<td class="cov-gap">3 · gap 1</td>' in html_text
+    assert '<td class="cov-none">—</td>' in html_text
+    assert '<th scope="row">&lt;script&gt;alert(1)&lt;/script&gt;</th>' in html_text
