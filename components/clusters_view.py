@@ -10,7 +10,6 @@ click does not, e.g. keyboard use).
 from __future__ import annotations
 
 import functools
-import html
 from dataclasses import dataclass
 from functools import partial
 
@@ -34,6 +33,7 @@ from metrics.sections.clusters import (build_cluster_entities_section,
 from metrics.sections.entities import entity_columns, make_entity_rows
 
 from components import keys
+from components.a11y import render_sr_only
 from components.i18n import t
 from components.labels import (figure_industry_label, figure_period_label, format_value,
                                industry_label, period_label, point_label, region_label,
@@ -311,7 +311,7 @@ def render_district_map(view, choice: MapChoice, districts: list[str],
                               tuple(located_sources), n_citywide)
     st.plotly_chart(drawn.fig, key=MAP_CHART_KEY, on_select=partial(_on_map_select, districts),
                     selection_mode="points", config=MAP_CONFIG)
-    st.html(f'<p class="sr-only">{html.escape(drawn.alt)}</p>')
+    render_sr_only(drawn.alt)
     if drawn.sources:
         render_source_caption(ds, list(drawn.sources), lang, drawn.note)
     else:

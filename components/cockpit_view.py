@@ -9,7 +9,6 @@ same as on the other pages: only the size and the colours change.
 """
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from metrics.query import BENCHMARK_REGIONS, CITY, LATEST, Figure
 from components import keys
 from components.charts import (THEME, TOOLBAR_ROOM, make_empty_chart, make_trend_chart,
                                wrap_title)
+from components.a11y import render_sr_only
 from components.i18n import t
 from components.kpi import render_tile, tile_source_ids, view_end
 from components.labels import (figure_industry_label, industry_label, period_label,
@@ -135,8 +135,8 @@ def make_chart_alt(title: str, series: dict[str, list[tuple[str, float | None]]]
 
 
 def render_chart_alt(text: str) -> None:
-    """A visually hidden paragraph (the `.sr-only` class of app.css) a screen reader reads."""
-    st.html(f'<p class="sr-only">{html.escape(text)}</p>')
+    """A visually hidden paragraph a screen reader reads (escaped: components/a11y.py)."""
+    render_sr_only(text)
 
 
 def render_cockpit_style() -> None:

@@ -7,7 +7,6 @@ differ. Every download button sits in a container keyed ``dl_<key>`` (CSS class
 """
 from __future__ import annotations
 
-import html
 import importlib.util
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -23,6 +22,7 @@ from metrics.memo import per_version
 from metrics.query import Figure
 from metrics.section import SectionModel
 
+from components.a11y import render_sr_only
 from components.i18n import t
 from components.print_table import render_print_table
 from components.provenance import (make_plain_source_line, md_escape, render_source_caption,
@@ -56,7 +56,8 @@ def view_link(model: SectionModel) -> str:
 
 
 def make_text_alternative(view, model: SectionModel) -> str:
-    """The chart's values as one sentence per figure, for screen readers (HTML, escaped)."""
+    """The chart's values as one sentence per figure, for screen readers (plain text: it is
+    escaped where it is drawn, components/a11y.py)."""
     return _text_alternative(model, view.lang)
 
 
@@ -77,7 +78,7 @@ def _text_alternative(model: SectionModel, lang: str) -> str:
                        if unit in ("%", "") or lang == "zh" else f"{value} {unit}"))
     head = t("sr_chart_summary", lang, title=model.title, n=len(rows))
     sep = "；" if lang == "zh" else "; "
-    return f'<p class="sr-only">{html.escape(head + " " + sep.join(lines))}</p>'
+    return head + " " + sep.join(lines)
 
 
 @per_version
@@ -154,9 +155,7 @@ def render_section(view, model: SectionModel, *, key: str, heading: bool = False
     if show_chart and model.figure is not None:
         # A Figure, not the dict: streamlit refuses a dict with no traces (an empty chart).
         st.plotly_chart(make_plotly_figure(model), key=f"{key}_chart", **(chart_kwargs or {}))
-        alt = make_text_alternative(view, model)
-        if alt:
-            st.html(alt)
+        render_sr_only(make_text_alternative(view, model))
     if any(f is not None for f in details):
         render_source_popover(view.ds, details, lang, derivations)
     if table != "hidden":
