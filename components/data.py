@@ -25,6 +25,7 @@ from metrics.load import Dataset, load_sidecar, open_version
 from metrics.memo import register_owner
 from metrics.paths import DATA_DIR
 from metrics.query import enrich_observations, register_index, register_scan
+from metrics.scan import release_memory
 from metrics.store import (MANIFEST_NAME, current_version_id, list_versions, resolve_current,
                            version_folder)
 from metrics.validate import DataError
@@ -89,6 +90,8 @@ def get_loaded(version_id: str | None = None) -> Loaded:
                     register_owner(owner)
                 if ds.scan is not None:
                     register_scan(obs, ds.scan)
+                    # the enrichment's and the index's temporaries, handed back at scale
+                    release_memory()
                 hit = Loaded(ds, obs)
             except DataError as exc:
                 hit = exc

@@ -6,7 +6,7 @@ import pandas as pd
 
 from metrics.derive import format_number
 from metrics.memo import per_version
-from metrics.query import ALL_INDUSTRIES, limit_rows, select
+from metrics.query import ALL_INDUSTRIES, select_limited
 from metrics.section import SectionModel
 from metrics.sections.data import build_observations_section, build_table_section, search_rows
 
@@ -40,7 +40,7 @@ def make_data_table(lab, obs: pd.DataFrame, table_name: str, industry: str, up_t
     capped = None
     if table_name == "observations":
         code = None if industry == ALL_INDUSTRIES else industry
-        rows, total = limit_rows(select(obs, industry_code=code, up_to=up_to), query, limit)
+        rows, total = select_limited(obs, query, limit, industry_code=code, up_to=up_to)
         capped = (len(rows), total) if total > len(rows) else None
         model = build_observations_section(lab, rows, title, filters, stem)
     else:

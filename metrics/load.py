@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -110,14 +111,30 @@ def load_table(name: str, data_dir: Path = DATA_DIR, shown_dir: Path | None = No
     return df
 
 
-def _shared_strings(col: pa.ChunkedArray) -> np.ndarray:
-    """A string column as an object array in which equal texts are one Python object."""
-    encoded = col.combine_chunks().dictionary_encode() if len(col) else None
-    if encoded is None:
+def _shared_strings(col: pa.ChunkedArray | pa.Array, seen: dict | None = None) -> np.ndarray:
+    """A string column as an object array in which equal texts are one Python object
+    (``seen``: the texts already made for earlier batches of the same column, kept shared)."""
+    if not len(col):
         return np.array([], dtype=object)
-    words = np.append(encoded.dictionary.to_numpy(zero_copy_only=False), None)
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    encoded = col.dictionary_encode()
+    words = encoded.dictionary.to_numpy(zero_copy_only=False)
+    if seen is not None:
+        words = np.array([seen.setdefault(w, w) for w in words], dtype=object)
+    words = np.append(words, None)
     codes = encoded.indices.fill_null(len(words) - 1).to_numpy(zero_copy_only=False)
     return words[codes]
+
+
+def _column_series(col: pa.ChunkedArray, c, spec: TableSpec) -> pd.Series:
+    """One non-text column as arrow_to_frame gives it."""
+    if c.name in spec.list_columns:
+        return pd.Series([[] if v is None else list(v) for v in col.to_pylist()], dtype=object)
+    if pa.types.is_floating(c.type):
+        return pd.Series(col.to_numpy(zero_copy_only=False), dtype="float64")
+    values = col.to_pandas()
+    return values.astype(object).where(values.notna(), None) if col.null_count else values
 
 
 def arrow_to_frame(table: pa.Table, spec: TableSpec) -> pd.DataFrame:
@@ -131,16 +148,47 @@ def arrow_to_frame(table: pa.Table, spec: TableSpec) -> pd.DataFrame:
             # straight from Arrow: no per-cell missing-value pass over millions of rows, and
             # one str object per distinct text (a million rows repeat a few hundred codes)
             columns[c.name] = pd.Series(_shared_strings(col), dtype=object, copy=False)
-        elif c.name in spec.list_columns:
-            columns[c.name] = pd.Series([[] if v is None else list(v) for v in col.to_pylist()],
-                                        dtype=object)
-        elif pa.types.is_floating(c.type):
-            columns[c.name] = pd.Series(col.to_numpy(zero_copy_only=False), dtype="float64")
         else:
-            values = col.to_pandas()
-            columns[c.name] = (values.astype(object).where(values.notna(), None)
-                               if col.null_count else values)
+            columns[c.name] = _column_series(col, c, spec)
     return pd.DataFrame(columns)
+
+
+def arrow_batches_to_frame(batches: Iterable[pa.RecordBatch], spec: TableSpec,
+                           index: str | None = None) -> pd.DataFrame:
+    """arrow_to_frame over a stream of record batches, without ever holding the whole Arrow
+    result: text is turned into shared Python str batch by batch (the Arrow copy of a large
+    result's text, hundreds of MB at 10M rows, was the peak of opening a version); numbers,
+    flags and ``index`` (an integer column, the frame's index) stay Arrow until the end."""
+    texts = {c.name: [] for c in spec.columns if pa.types.is_string(c.type)}
+    seen = {name: {} for name in texts}
+    rest = {c.name: [] for c in spec.columns if c.name not in texts}
+    positions = []
+    schema = None
+    for batch in batches:
+        schema = batch.schema
+        for name, parts in texts.items():
+            parts.append(_shared_strings(batch.column(name), seen[name]))
+        for name, parts in rest.items():
+            parts.append(batch.column(name))
+        if index is not None:
+            positions.append(batch.column(index))
+    columns = {}
+    for c in spec.columns:
+        if c.name in texts:
+            parts = texts[c.name]
+            columns[c.name] = pd.Series(np.concatenate(parts) if parts
+                                        else np.array([], dtype=object), dtype=object,
+                                        copy=False)
+            parts.clear()  # the pieces go as the column is made
+        else:
+            field_type = schema.field(c.name).type if schema is not None else c.type
+            columns[c.name] = _column_series(pa.chunked_array(rest[c.name], field_type), c,
+                                             spec)
+    out = pd.DataFrame(columns)
+    if index is not None:
+        out.index = pd.Index(pa.chunked_array(positions, pa.int64()).to_numpy()
+                             .astype(np.int64) if positions else np.array([], dtype=np.int64))
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -349,7 +397,6 @@ def open_version(folder: Path, shown_dir: Path | None = None) -> Dataset:
     revised = frozenset(zip(rev["indicator_id"], rev["region_code"], rev["industry_code"],
                             rev["period"]))
     scan = ObservationScan(path, tables["indicators"], revised)
-    scope = scan.rows_in_file_order(page_regions(tables["regions"]))
-    tables["observations"] = scope[list(OBS_COLUMNS)]
+    tables["observations"] = scan.rows_in_file_order(page_regions(tables["regions"]))
     release_memory()  # the checks and the scan read every row: hand that memory back
     return Dataset(tables, manifest, folder, scan=scan)

@@ -18,15 +18,17 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 import metrics.scan
 from metrics.build import build
 from metrics.load import load_dataset, load_version, open_version
+from metrics.schema import SPECS
 from metrics.paths import DATA_DIR, REPO_ROOT
 from metrics.query import (available_points, enrich_observations, latest_figure, limit_rows,
-                           point_to_end, register_index, register_scan, select)
+                           point_to_end, register_index, register_scan, select, select_limited)
 from metrics.scan import ObservationScan, page_regions
 from metrics.validate import DataError
 from tests.conftest import TINY, write_tree
@@ -131,8 +133,12 @@ def test_scan_matches_pandas_on_100k_rows(synth_100k: Path):
     assert compare_paths(synth_100k, 40) > 1000
 
 
-def test_open_version_at_scale_serves_pages_and_the_data_page(synth_100k: Path, monkeypatch):
+# The figure pages' rows stream in Arrow batches: one batch, and many of an odd size.
+@pytest.mark.parametrize("batch_rows", [metrics.scan.BATCH_ROWS, 997])
+def test_open_version_at_scale_serves_pages_and_the_data_page(synth_100k: Path, monkeypatch,
+                                                              batch_rows):
     monkeypatch.setattr(metrics.scan, "SCAN_ROWS", 50_000)
+    monkeypatch.setattr(metrics.scan, "BATCH_ROWS", batch_rows)
     full = enrich_observations(load_dataset(synth_100k))
     ds = open_version(synth_100k)
     assert ds.scan is not None and ds.rows("observations") == 100_000
@@ -158,6 +164,12 @@ def test_open_version_at_scale_serves_pages_and_the_data_page(synth_100k: Path, 
         got = limit_rows(select(obs, industry_code=industry, up_to=up_to), query, 1000)
         assert got[1] == want[1]
         _same(want[0], got[0])
+        # the data page asks the file at once, never making the frame's whole selection
+        direct = select_limited(obs, query, 1000, industry_code=industry, up_to=up_to)
+        assert direct[1] == want[1]
+        _same(want[0], direct[0])
+        assert select_limited(full, query, 1000, industry_code=industry, up_to=up_to)[1] \
+            == want[1]
     # a frame cut from a selection is not a selection: limit_rows works on what it was given
     part = select(obs, industry_code="ALL").head(7)
     assert limit_rows(part, "", 1000)[1] == 7
@@ -345,3 +357,39 @@ def test_release_memory_puts_the_query_limit_back():
     after = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     assert after == before
     assert metrics.scan._limit_mb("256MB") == 256 and metrics.scan._limit_mb("1GB") == 1024
+
+
+def test_arrow_batches_give_the_frame_of_the_whole_table():
+    """Streaming a result in batches makes the frame arrow_to_frame makes of the whole table:
+    texts (None for empty, one object per distinct text across batches), numbers, flags,
+    lists, the index; also for no batch at all."""
+    from metrics.load import arrow_batches_to_frame, arrow_to_frame
+
+    spec = SPECS["entities"]
+    rows = []
+    for i in range(2_500):
+        row = {c.name: None for c in spec.columns}
+        for c in spec.columns:
+            if pa.types.is_string(c.type):
+                row[c.name] = None if (c.nullable and i % 7 == 0) else f"{c.name}-{i % 13}"
+            elif c.name in spec.list_columns:
+                row[c.name] = [] if i % 5 == 0 else [f"C{i % 31}", "C39"]
+            elif pa.types.is_floating(c.type):
+                row[c.name] = None if i % 11 == 0 else i / 3
+            elif pa.types.is_boolean(c.type):
+                row[c.name] = i % 2 == 0
+            elif pa.types.is_integer(c.type):
+                row[c.name] = i
+        row["_pos"] = 10 * i
+        rows.append(row)
+    schema = pa.schema([*spec.schema, pa.field("_pos", pa.int64())])
+    table = pa.Table.from_pylist(rows, schema=schema)
+    whole = arrow_to_frame(table, spec)
+    whole.index = pd.Index(table.column("_pos").to_numpy())
+    for size in (1, 333, 2_500, 10_000):
+        got = arrow_batches_to_frame(table.to_batches(max_chunksize=size), spec, index="_pos")
+        pd.testing.assert_frame_equal(got, whole, check_index_type=False)
+        text = next(c.name for c in spec.columns if pa.types.is_string(c.type))
+        assert len({id(v) for v in got[text] if v is not None}) == got[text].nunique()
+    empty = arrow_batches_to_frame([], spec, index="_pos")
+    assert list(empty.columns) == [c.name for c in spec.columns] and len(empty) == 0
