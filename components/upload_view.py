@@ -6,6 +6,7 @@ no upload page, no upload widget and no navigation link. Every action goes to th
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -37,9 +38,15 @@ ACTOR = "upload page"
 
 
 def _secret(name: str) -> str | None:
+    # Every page asks (the navigation lists the import page only with a credential). Without
+    # a secrets file, st.secrets looks for one under a lock and raises each time: 8 % of the
+    # server's time under 30 sessions. Its paths are checked here first (a file added later
+    # is still found; once found, st.secrets keeps it parsed).
+    if not any(os.path.exists(path) for path in st.get_option("secrets.files")):
+        return None
     try:
         return st.secrets.get(name)
-    except Exception:  # noqa: BLE001 - no secrets file at all is the normal case
+    except Exception:  # noqa: BLE001 - an unreadable secrets file: no credential
         return None
 
 

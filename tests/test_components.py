@@ -103,6 +103,42 @@ def test_navigation_lists_exactly_the_pages_that_exist(monkeypatch):
     assert {p[0] for p in existing_pages()} == on_disk
 
 
+def test_admin_credential_from_a_secrets_file_and_no_lookup_without_one(monkeypatch, tmp_path):
+    """The upload page's credential can come from .streamlit/secrets.toml; without such a file
+    st.secrets is not asked at all (it searched under a lock and raised on every page run)."""
+    import streamlit as st
+    import streamlit.config
+    from streamlit.runtime.secrets import Secrets
+
+    from components import upload_view
+    from metrics.credentials import hash_password
+
+    monkeypatch.delenv("QD_DASHBOARD_ADMIN_HASH", raising=False)
+    secrets_file = tmp_path / "secrets.toml"
+    real_get_option = st.get_option
+
+    def get_option(key):
+        return [str(secrets_file)] if key == "secrets.files" else real_get_option(key)
+
+    # st.get_option for the page, streamlit.config's for st.secrets
+    monkeypatch.setattr(st, "get_option", get_option)
+    monkeypatch.setattr(streamlit.config, "get_option", get_option)
+
+    asked = []
+
+    class Watched:
+        def get(self, name):
+            asked.append(name)
+
+    monkeypatch.setattr(st, "secrets", Watched())
+    assert upload_view.admin_hash() is None and not upload_view.admin_enabled()
+    assert asked == []
+    stored = hash_password("a long test password", 100_000)
+    secrets_file.write_text(f'admin_password_hash = "{stored}"\n', encoding="utf-8")
+    monkeypatch.setattr(st, "secrets", Secrets())
+    assert upload_view.admin_hash() == stored and upload_view.admin_enabled()
+
+
 def test_readme_lists_every_page_and_the_two_commands():
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     from components.i18n import t
