@@ -5,7 +5,8 @@
 
 Writes the nginx configuration from deploy/nginx.conf.template into a runtime folder (never
 /etc), checks it with ``nginx -t``, starts ``streamlit run dashboard.py --server.address
-127.0.0.1 --server.port A+i`` per replica, waits until each answers, then runs nginx in the
+127.0.0.1 --server.port A+i`` per replica (through deploy/replica.py, which opens the overview
+once as soon as the replica answers), waits until each answers, then runs nginx in the
 foreground with its own pid, log and temp paths. Ctrl-C or SIGTERM stops nginx, then the
 replicas. A replica that exits is started again (nginx sends its browsers to the others
 meanwhile) unless it fails 5 times in 10 minutes; if nginx exits, or a replica keeps failing,
@@ -160,10 +161,11 @@ class Deployment:
         self._wait_for([self.url], "nginx")
 
     def _start_replica(self, i: int) -> subprocess.Popen:
-        """``streamlit run`` for replica ``i`` on 127.0.0.1; its pid in logs/replica-i.pid."""
+        """``streamlit run dashboard.py`` for replica ``i`` on 127.0.0.1, through
+        deploy/replica.py (which warms it up); its pid in logs/replica-i.pid."""
         log = open(self.runtime / "logs" / f"replica-{i}.log", "ab")
         self._logs.append(log)
-        cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard.py"),
+        cmd = [sys.executable, "-m", "deploy.replica",
                "--server.address", "127.0.0.1", "--server.port", str(self.settings.app_ports[i]),
                "--server.headless", "true", "--server.fileWatcherType", "none",
                "--browser.gatherUsageStats", "false", *self.streamlit_args]

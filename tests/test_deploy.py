@@ -622,6 +622,11 @@ def test_tls_two_replicas_sticky_sessions_same_data_version(tmp_path, browser):
             assert len(routes[cookie]) == 1, f"one tab was served by {routes[cookie]}"
             served |= routes[cookie]
         assert served == replicas, f"the two tabs went to {served}"
+        # each replica opened the overview itself once it answered (deploy/replica.py)
+        from deploy.replica import WARMED
+        for i in range(2):
+            text = (d.runtime / "logs" / f"replica-{i}.log").read_text(errors="replace")
+            assert WARMED in text, text[-800:]
         assert len(set(versions)) == 1, versions
         published = _published_version()
         if published:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -128,5 +129,28 @@ def test_benchmark_smoke_browser_and_start(tmp_path, monkeypatch):
     assert code == 0, text
     assert "floor: one-chart page" in text
     assert re.search(r"\| browser \| pages/1_growth.py \| 4 \| [\d,]+ ms \|", text)
+    assert re.search(r"\| browser: industry \| pages/1_growth.py \| 4 \| [\d,]+ ms \|", text)
+    assert re.search(r"\| start \| dashboard.py \(overview\), as deployed: python -m "
+                     r"deploy.replica \| 1 \| [\d.]+ s \|", text)
     assert "server peak RSS" in text
     assert os.environ.get(DATA_DIR_ENV) is None
+
+
+@pytest.mark.browser
+def test_a_replica_opens_the_overview_itself_once_it_answers(monkeypatch):
+    """python -m deploy.replica (as the deployment starts each replica) runs the overview once
+    as soon as it is healthy, so the first browser finds it warm; it still serves as before."""
+    from deploy.replica import WARMED, _option
+
+    assert _option(["--server.port", "8501", "--server.address=0.0.0.0"], "--server.port") \
+        == "8501"
+    assert _option(["--server.address=0.0.0.0"], "--server.address") == "0.0.0.0"
+    assert _option([], "--server.port") is None
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    with start_server(replica=True) as server:
+        deadline = time.monotonic() + 120
+        while not any(WARMED in line for line in server.log) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert any(WARMED in line for line in server.log), "\n".join(server.log[-20:])
+        res = run_load(server.base, 1, duration=120, step_timeout=90, pid=server.pid)
+    assert res.errors == [] and res.completed == 1, report(res, {"server": server.base})

@@ -109,14 +109,19 @@ class Server:
 
 
 def start_server(data_dir: Path | None = None, script: Path | None = None,
-                 port: int | None = None, extra_env: dict[str, str] | None = None) -> Server:
-    """Launch `streamlit run` on 127.0.0.1 and wait until it answers its health check."""
+                 port: int | None = None, extra_env: dict[str, str] | None = None,
+                 replica: bool = False) -> Server:
+    """Launch `streamlit run` on 127.0.0.1 and wait until it answers its health check
+    (``replica``: the dashboard as the deployment starts it, ``python -m deploy.replica``,
+    which warms itself up)."""
     port = port or free_port()
     script = script or REPO_ROOT / "dashboard.py"
     env = {**os.environ, **(extra_env or {})}
     if data_dir is not None:
         env[DATA_DIR_ENV] = str(data_dir)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
+    launch = (["-m", "deploy.replica"] if replica
+              else ["-m", "streamlit", "run", str(script)])
+    cmd = [sys.executable, *launch,
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none", "--server.runOnSave", "false"]

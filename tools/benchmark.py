@@ -13,7 +13,9 @@ Parts (all by default):
            every `.js-plotly-plot` has its `.main-svg`. Floor: a page with one plotly chart and the
            same control. Also the server's peak resident memory (VmHWM) after all pages.
 - start:   from launching `streamlit run` to the first complete page in Chromium (the browser is
-           already running), median of --starts fresh servers; floor: the one-chart page.
+           already running), median of --starts fresh servers; floor: the one-chart page. Also
+           the dashboard as the deployment starts each replica (`python -m deploy.replica`,
+           which opens the overview itself while the browser loads the frontend).
            Also the server's peak resident memory after that first page.
 
 ``--rows N`` generates (or reuses) a synthetic dataset of N observations with tools/synth.py in
@@ -322,13 +324,15 @@ def bench_start(starts: int, data_dir: Path | None) -> list[Row]:
     with sync_playwright() as pw:
         browser = launch_browser(pw)
         try:
-            for what, script, ddir in (
+            for what, script, ddir, replica in (
                     ("floor: one-chart page", _floor_file("floor_one_chart.py", FLOOR_CHART),
-                     None),
-                    ("dashboard.py (overview)", None, data_dir)):
+                     None, False),
+                    ("dashboard.py (overview)", None, data_dir, False),
+                    ("dashboard.py (overview), as deployed: python -m deploy.replica", None,
+                     data_dir, True)):
                 times, health, peaks = [], [], []
                 for _ in range(starts):
-                    with start_server(ddir, script=script) as server:
+                    with start_server(ddir, script=script, replica=replica) as server:
                         page = browser.new_page(viewport={"width": 1400, "height": 1000})
                         try:
                             page.goto(server.base + "/")
