@@ -12,6 +12,7 @@ rows the figure pages show are held here.
 """
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections import OrderedDict
@@ -98,6 +99,8 @@ def get_loaded(version_id: str | None = None) -> Loaded:
             _LOADED[key] = hit
             while len(_LOADED) > KEEP_VERSIONS:
                 _LOADED.popitem(last=False)
+            if isinstance(hit, Loaded):
+                _settle_heap()
         else:
             _LOADED.move_to_end(key)
     if isinstance(hit, DataError):
@@ -122,11 +125,26 @@ def get_sidecar(ds: Dataset, name: str) -> dict:
         return _SIDECARS[key]
 
 
+def _settle_heap() -> None:
+    """Keep the long-lived objects out of Python's full garbage collections.
+
+    The imported modules and the loaded versions (frames, the index's keys) are most of the
+    objects the cyclic collector tracks (128,000 of 153,000 after a page), and they live as long
+    as the process or the version. Every full collection scanned them again: 62 ms, now and then
+    in the middle of a page run (the reruns' p95). Collected once and frozen here (gc.freeze),
+    a full collection takes 11 ms. Frozen objects that later lose their last reference are still
+    freed; those in reference cycles wait until the next load thaws everything first."""
+    gc.unfreeze()   # a version dropped above goes back under the collector
+    gc.collect()
+    gc.freeze()
+
+
 def forget_loaded() -> None:
     """Drop every loaded version (tests that rewrite a data folder in place)."""
     with _LOCK:
         _LOADED.clear()
         _SIDECARS.clear()
+        gc.unfreeze()
 
 
 def version_ids() -> tuple[list[str], str]:

@@ -181,3 +181,20 @@ def test_source_details_name_the_industry():
     ds = load_dataset()
     fig = latest_figure(enrich_observations(ds), "iva_growth_cum", "370200", "HT", 202405)
     assert make_figure_details(ds, fig, "zh").startswith("**青岛 · 高技术制造业 · ")
+
+
+def test_a_loaded_version_is_kept_out_of_full_collections():
+    """Loading a version collects once and freezes what lives on (modules, the version), so
+    Python's full collections no longer rescan it; dropping the versions thaws it."""
+    import gc
+
+    from components.data import forget_loaded, get_loaded
+
+    forget_loaded()
+    assert gc.get_freeze_count() == 0
+    loaded = get_loaded()
+    assert gc.get_freeze_count() > 10_000
+    tracked_after = len(gc.get_objects())
+    assert tracked_after < gc.get_freeze_count()   # most of the heap is frozen, not rescanned
+    forget_loaded()
+    assert gc.get_freeze_count() == 0
