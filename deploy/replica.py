@@ -21,7 +21,6 @@ import asyncio
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -40,18 +39,6 @@ def _option(args: list[str], name: str) -> str | None:
     return None
 
 
-def _healthy(base: str, deadline: float) -> bool:
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return True
-        except OSError:
-            pass
-        time.sleep(0.05)
-    return False
-
-
 async def _open_overview(base: str, timeout_s: float) -> list[str]:
     """One run of the overview in the default view; the run's errors (none when it worked)."""
     from tools.loadtest import Session
@@ -66,8 +53,9 @@ async def _open_overview(base: str, timeout_s: float) -> list[str]:
 
 def warm(base: str, timeout_s: float = WARM_TIMEOUT_S) -> str:
     """Wait for the server at ``base``, open the overview once; one line saying what happened."""
-    started = time.monotonic()
-    if not _healthy(base, started + timeout_s):
+    from tools.appserver import wait_healthy
+
+    if not wait_healthy(base, None, timeout_s, poll_s=0.05):
         return f"warm-up: the server did not answer within {timeout_s:.0f} s; none done"
     t0 = time.monotonic()
     try:

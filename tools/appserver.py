@@ -27,10 +27,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(base: str, proc: subprocess.Popen, timeout_s: float,
+def wait_healthy(base: str, proc: subprocess.Popen | None, timeout_s: float,
                  poll_s: float = 0.3) -> bool:
     """Poll the server's health endpoint until it answers 200 (True), or until the process
-    exits or ``timeout_s`` passes (False). Shared with the browser tests' server."""
+    exits or ``timeout_s`` passes (False). Shared with the browser tests' server and with a
+    replica's warm-up (``proc`` None: the server is this very process)."""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -39,7 +40,7 @@ def wait_healthy(base: str, proc: subprocess.Popen, timeout_s: float,
                     return True
         except OSError:
             pass
-        if proc.poll() is not None or time.monotonic() > deadline:
+        if (proc is not None and proc.poll() is not None) or time.monotonic() > deadline:
             return False
         time.sleep(poll_s)
 
