@@ -214,19 +214,24 @@ def _wait_drawn(page, timeout_ms: int = RENDER_TIMEOUT_MS) -> float:
             raise TimeoutError("the page never settled")
 
 
-def _toggle_language(page) -> float:
-    """Click the other language; seconds until the title changed and every chart is drawn."""
-    before = page.title()
-    sidebar = page.locator("[data-testid='stSidebar']")
-    current = page.locator("[data-testid='stSidebar'] button[aria-checked='true']").first
-    target = LANG_LABELS[0] if "中文" in (current.inner_text() or "") else LANG_LABELS[1]
-    button = sidebar.locator("button[role='radio']", has_text=target).first
+def _click_until_drawn(page, target, changed_js: str, before: str) -> float:
+    """Click ``target``; seconds until ``changed_js`` (a JS expression, true once the page
+    differs from ``before``) holds and every chart is drawn."""
     start = time.perf_counter()
-    button.click()
+    target.click()
     page.wait_for_function(
-        "(before) => document.title !== before && (" + DRAWN_JS + ")()", arg=before,
+        "(before) => " + changed_js + " && (" + DRAWN_JS + ")()", arg=before,
         timeout=RENDER_TIMEOUT_MS, polling="raf")
     return time.perf_counter() - start
+
+
+def _toggle_language(page) -> float:
+    """Click the other language; seconds until the title changed and every chart is drawn."""
+    sidebar = page.locator("[data-testid='stSidebar']")
+    current = sidebar.locator("button[aria-checked='true']").first
+    target = LANG_LABELS[0] if "中文" in (current.inner_text() or "") else LANG_LABELS[1]
+    button = sidebar.locator("button[role='radio']", has_text=target).first
+    return _click_until_drawn(page, button, "document.title !== before", page.title())
 
 
 def _change_industry(page) -> float:
@@ -238,12 +243,7 @@ def _change_industry(page) -> float:
     options.first.wait_for(state="visible", timeout=10_000)
     target = next(options.nth(i) for i in range(2)
                   if options.nth(i).get_attribute("aria-selected") != "true")
-    start = time.perf_counter()
-    target.click()
-    page.wait_for_function(
-        "(before) => location.search !== before && (" + DRAWN_JS + ")()", arg=before,
-        timeout=RENDER_TIMEOUT_MS, polling="raf")
-    return time.perf_counter() - start
+    return _click_until_drawn(page, target, "location.search !== before", before)
 
 
 CHANGES = {"language": _toggle_language, "industry": _change_industry}
